@@ -1,0 +1,59 @@
+"""Start-up discipline and documentation: checked, not timed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import typer
+
+from tests.conftest import ROOT, SEED
+from zxkb.cli import app
+
+HEAVY = ("rich", "opencc", "sqlite_utils", "platformdirs", "rjieba", "pypinyin")
+
+
+def _modules_after(args: list[str], env_db: str) -> list[str]:
+    code = (
+        "import sys\n"
+        f"sys.argv = ['zxkb', *{args!r}]\n"
+        "from zxkb.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})), file=sys.stderr)\n"
+    )
+    env = {"ZXKB_DB": env_db, "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
+    return result.stderr.strip().splitlines()[-1:]
+
+
+def test_json_paths_never_import_rich(tmp_path: object) -> None:
+    db = str(tmp_path) + "/z.db"  # type: ignore[operator]
+    assert _modules_after(["ingest", "--json", str(SEED)], db) == ["[]"]
+    for args in (["search", "远程协商", "--json"], ["list", "--json"], ["docs", "--json"], ["export"]):
+        assert _modules_after(args, db) == ["[]"], args
+    # and the human path does use Rich, so the check above can fail
+    assert _modules_after(["search", "远程协商"], db) == ["['rich']"]
+
+
+def _commands() -> dict[str, typer.core.TyperCommand]:
+    group = typer.main.get_command(app)
+    return dict(group.commands)  # type: ignore[attr-defined]
+
+
+def test_every_command_has_help_json_and_db() -> None:
+    commands = _commands()
+    assert set(commands) == {"ingest", "search", "list", "show", "docs", "export"}
+    for name, command in commands.items():
+        assert command.help, name
+        options = {opt for param in command.params for opt in getattr(param, "opts", [])}
+        assert {"--json", "--db"} <= options, name
+        for param in command.params:
+            assert getattr(param, "help", None), (name, param.name)
+
+
+def test_readme_documents_every_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in _commands():
+        assert f"zxkb {name}" in readme, name
+    first_lines = readme.split("\n## ")[0]
+    assert "pip install" in first_lines and "scripts/test" in first_lines

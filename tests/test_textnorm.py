@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+
+from zxkb import textnorm
+from zxkb.textnorm import fold, fold_map, index_text, tokens
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("遠程協商", "远程协商"),  # traditional -> simplified
+        ("２０１９年", "2019年"),  # full-width digits
+        ("（一）", "(一)"),  # full-width brackets
+        ("㈠", "(一)"),  # parenthesised ideograph
+        ("GDP增长", "gdp增长"),  # case
+        ("远\u200b程", "远程"),  # zero-width space
+        ("手机 银行\u3000服务", "手机银行服务"),  # layout spaces, ideographic space
+        ("政協委員之家", "政协委员之家"),
+    ],
+)
+def test_fold(raw: str, key: str) -> None:
+    assert fold(raw) == key
+
+
+def test_fold_map_agrees_with_fold_and_points_into_the_original() -> None:
+    text = "２０１９年，遠程協商㈠ GDP\u200b增长"
+    folded, starts, ends = fold_map(text)
+    assert folded == fold(text)
+    assert len(starts) == len(ends) == len(folded)
+    i = folded.index("远程协商")
+    assert text[starts[i] : ends[i + 3]] == "遠程協商"
+    j = folded.index("(一)")
+    assert text[starts[j] : ends[j + 2]] == "㈠"
+
+
+def test_fold_map_on_the_seed_agrees_with_fold() -> None:
+    from tests.conftest import SEED
+
+    for line in SEED.read_text(encoding="utf-8").splitlines():
+        assert fold_map(line)[0] == fold(line)
+
+
+def test_tokens_one_per_character_and_punctuation_kept() -> None:
+    assert tokens("远程") == "远 程"
+    assert tokens("2019年") == "2 0 1 9 年"
+    # punctuation becomes an ASCII token of its own; no token is ever dropped
+    assert tokens("“两个”").split() == ["x201c", "两", "个", "x201d"]
+    assert index_text("遠程 協商") == "远 程 协 商"
+
+
+def test_t2s_table_matches_opencc() -> None:
+    opencc = pytest.importorskip("opencc")
+    conv = opencc.OpenCC("t2s")
+    table = textnorm._t2s_table()
+    assert len(table) > 4000
+    for cp, target in table.items():
+        assert conv.convert(chr(cp)) == chr(target)

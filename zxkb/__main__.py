@@ -1,0 +1,3 @@
+from zxkb.cli import main
+
+main()

@@ -1,0 +1,5 @@
+"""The thin Typer layer."""
+
+from zxkb.cli.app import app, main
+
+__all__ = ["app", "main"]

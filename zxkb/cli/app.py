@@ -1,0 +1,275 @@
+"""The command line: parse options, call one library function, render.
+
+Heavy modules are imported inside the commands that need them: the query path
+needs only sqlite3, and --json never imports Rich.
+"""
+
+from __future__ import annotations
+
+import errno
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from zxkb import __version__
+from zxkb.errors import ZxkbError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="zxkb",
+    help="A knowledge base for Chinese work reports: ingest reports, then search, list, show and export them.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Database file. Default: $ZXKB_DB, else the per-user data folder.", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Write JSON to stdout (the README documents it).")]
+DocOption = Annotated[str | None, typer.Option("--doc", "-d", help="Only this document: its id, or part of its title.")]
+SectionOption = Annotated[
+    str | None,
+    typer.Option("--section", "-s", help="Only this section and its subsections: 二, 二(一), 2 or 2.1."),
+]
+
+
+def _fail(message: str, hint: str | None, code: int = 2) -> None:
+    print(f"Error: {message}", file=sys.stderr)
+    if hint:
+        print(f"Hint: {hint}", file=sys.stderr)
+    raise typer.Exit(code)
+
+
+def errors(fn: F) -> F:
+    """Turn ZxkbError into `Error: …` + hint on stderr and exit 2; no tracebacks
+    unless ZXKB_DEBUG is set."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except ZxkbError as exc:
+            if os.environ.get("ZXKB_DEBUG"):
+                raise
+            _fail(exc.message, exc.hint, exc.exit_code)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE or os.environ.get("ZXKB_DEBUG"):
+                raise
+            _fail(str(exc), "check the path and its permissions")
+        except Exception as exc:  # a bug: say so plainly, without a traceback
+            if os.environ.get("ZXKB_DEBUG"):
+                raise
+            _fail(
+                f"internal error: {type(exc).__name__}: {exc}",
+                "this is a bug in zxkb; run again with ZXKB_DEBUG=1 for the traceback and report it",
+            )
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _connect(db: Path | None, *, create: bool = False) -> Any:
+    from zxkb import store
+    from zxkb.paths import database_path
+
+    return store.connect(database_path(db), create=create)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"zxkb {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """A knowledge base for Chinese work reports."""
+
+
+@app.command()
+@errors
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Report files or folders (searched recursively).", metavar="PATH...")
+    ],
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Decode every file with this encoding (default: detect).")
+    ] = None,
+    max_size: Annotated[float, typer.Option("--max-size", help="Largest file to accept, in MB.")] = 50,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Add report files (.txt, .md) to the knowledge base. Files already stored are skipped."""
+    from zxkb.ingest import ingest_paths
+
+    conn = _connect(db, create=True)
+    report = ingest_paths(conn, paths, encoding=encoding, max_bytes=int(max_size * 1024 * 1024))
+    if json:
+        from zxkb.render import json as render
+
+        render.dump(render.ingest(report))
+        for item in report.errors:
+            print(f"Error: {item['source']}: {item['error']}", file=sys.stderr)
+    else:
+        from zxkb.render import human
+
+        human.ingest(report)
+    if report.errors:
+        raise typer.Exit(2)
+
+
+@app.command()
+@errors
+def search(
+    query: Annotated[
+        list[str],
+        typer.Argument(
+            help='Terms that must all occur; OR between alternatives; -term excludes; "..." is a phrase. '
+            "Put a query that starts with - after --.",
+            show_default=False,
+            metavar="QUERY...",
+        ),
+    ],
+    doc: DocOption = None,
+    section: SectionOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Hits to show; 0 shows all.")] = 10,
+    all_kinds: Annotated[
+        bool, typer.Option("--all", help="Also search headings, front matter and noise (advertisements).")
+    ] = False,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Find paragraphs, best first, with snippets and citations. Exit 1 when nothing matches."""
+    from zxkb import search as engine
+
+    conn = _connect(db)
+    kinds = engine.ALL_KINDS if all_kinds else engine.DEFAULT_KINDS
+    result = engine.search(conn, " ".join(query), doc=doc, section=section, limit=limit or None, kinds=kinds)
+    if json:
+        from zxkb.render import json as render
+
+        render.dump(render.search(result))
+    else:
+        from zxkb.render import human
+
+        if result.total:
+            human.search(result)
+        else:
+            human.no_hits(result.query)
+    if not result.total:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+@errors
+def list_(
+    section: SectionOption = None,
+    doc: DocOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """The outline: sections, subsections and their initiatives, as a tree."""
+    from zxkb import store
+    from zxkb.numbering import parse_section_path
+
+    conn = _connect(db)
+    path = parse_section_path(section) if section is not None else None
+    doc_ids = store.resolve_docs(conn, doc)
+    outlines = store.outline(conn, doc_ids, path)
+    if path is not None and not outlines:
+        _fail(f"no section {path}", "zxkb list shows the sections and their paths")
+    if json:
+        from zxkb.render import json as render
+
+        render.dump(render.outline(outlines))
+    else:
+        from zxkb.render import human
+
+        human.outline(outlines)
+
+
+@app.command()
+@errors
+def show(
+    ref: Annotated[str, typer.Argument(help="DOC:PARAGRAPH, as printed by search (e.g. 1:27).")],
+    context: Annotated[int, typer.Option("--context", "-C", min=0, help="Neighbours to show on each side.")] = 1,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """One paragraph in full with its citation, and its neighbours."""
+    from zxkb.show import show as show_paragraph
+
+    conn = _connect(db)
+    result = show_paragraph(conn, ref, context)
+    if json:
+        from zxkb.render import json as render
+
+        render.dump(render.show(result))
+    else:
+        from zxkb.render import human
+
+        human.show(result)
+
+
+@app.command()
+@errors
+def docs(db: DbOption = None, json: JsonOption = False) -> None:
+    """The documents with their metadata and counts."""
+    from zxkb import store
+
+    infos = store.documents(_connect(db))
+    if json:
+        from zxkb.render import json as render
+
+        render.dump(render.docs(infos))
+    else:
+        from zxkb.render import human
+
+        human.docs(infos)
+
+
+@app.command()
+@errors
+def export(
+    doc: DocOption = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", "-k", help="Only these kinds: body, heading, front, noise (repeatable)."),
+    ] = None,
+    db: DbOption = None,
+    json: Annotated[
+        bool, typer.Option("--json", help="Accepted for symmetry: export always writes JSON Lines.")
+    ] = True,
+) -> None:
+    """Every paragraph as JSON Lines (one object a line), for jq and pandas."""
+    from zxkb import store
+    from zxkb.models import KINDS
+    from zxkb.render import json as render
+
+    kinds = tuple(kind or KINDS)
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        _fail(f"unknown kind {unknown[0]!r}", f"kinds are {', '.join(KINDS)}")
+    conn = _connect(db)
+    render.dump_lines(map(render.export_line, store.iter_paragraphs(conn, store.resolve_docs(conn, doc), kinds)))  # type: ignore[arg-type]
+
+
+def main() -> None:
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
+    app(prog_name="zxkb")

@@ -1,0 +1,37 @@
+"""Errors a user can cause. Each carries a message and a hint; the CLI prints
+`Error: <message>` and `Hint: <hint>` on stderr and exits with 2."""
+
+from __future__ import annotations
+
+
+class ZxkbError(Exception):
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class DatabaseMissing(ZxkbError):
+    """The database file does not exist (read commands never create it)."""
+
+
+class DatabaseTooNew(ZxkbError):
+    """The database was written by a newer zxkb schema."""
+
+
+class DatabaseUnreadable(ZxkbError):
+    """The file is not a zxkb database, or is corrupt."""
+
+
+class QueryError(ZxkbError):
+    """The search query cannot be understood."""
+
+
+class NotFound(ZxkbError):
+    """A document, section or paragraph named by the user does not exist."""
+
+
+class InputError(ZxkbError):
+    """A file given to ingest cannot be read or decoded."""

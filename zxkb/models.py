@@ -1,0 +1,131 @@
+"""Frozen dataclasses that every layer passes around."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["body", "heading", "front", "noise"]
+KINDS: tuple[Kind, ...] = ("body", "heading", "front", "noise")
+
+
+# --- parsing -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedSection:
+    """A heading of the report. `path` names it uniquely in its document:
+    `二` for a top-level section, `二(一)` for a subsection."""
+
+    path: str
+    number: str  # `二` or `(一)`
+    title: str
+    level: int  # 1 or 2
+    parent: str | None  # parent's path
+    heading_index: int  # index in ParsedDocument.blocks of the heading (line or run-in)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of the file, in reading order."""
+
+    kind: Kind
+    text: str
+    section: str | None = None  # path of the innermost section
+    title: str | None = None  # initiative title (body) or heading title
+    role: str | None = None  # front matter: title, subtitle, author, date, caption, credit, salutation
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    title: str
+    subtitle: str | None
+    author: str | None
+    date: str | None  # ISO YYYY-MM-DD
+    blocks: tuple[Block, ...]
+    sections: tuple[ParsedSection, ...]
+    joined_breaks: int = 0  # paragraphs rejoined across page breaks
+
+
+# --- results -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    id: int
+    title: str
+    subtitle: str | None
+    author: str | None
+    date: str | None
+    source: str
+    paragraphs: int
+    sections: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    doc: int
+    doc_title: str
+    date: str | None
+    paragraph: int
+    kind: Kind
+    section: str | None
+    section_title: str | None
+    title: str | None
+    text: str
+
+    @property
+    def ref(self) -> str:
+        return f"{self.doc}:{self.paragraph}"
+
+
+@dataclass(frozen=True)
+class Hit:
+    para: Paragraph
+    score: float
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]  # spans in `snippet`
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    total: int
+    hits: tuple[Hit, ...]
+
+
+@dataclass(frozen=True)
+class Initiative:
+    ref: str
+    title: str
+
+
+@dataclass(frozen=True)
+class OutlineSection:
+    path: str
+    number: str
+    title: str
+    ref: str | None  # the heading's paragraph
+    initiatives: tuple[Initiative, ...]
+    children: tuple[OutlineSection, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Outline:
+    doc_id: int
+    doc_title: str
+    date: str | None
+    sections: tuple[OutlineSection, ...]
+
+
+@dataclass(frozen=True)
+class ShowResult:
+    para: Paragraph
+    context: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    ingested: tuple[dict[str, object], ...]
+    skipped: tuple[dict[str, object], ...]
+    errors: tuple[dict[str, object], ...]

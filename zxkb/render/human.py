@@ -1,0 +1,156 @@
+"""Results -> Rich views for people. The only module that imports Rich.
+Colour only when stdout is a terminal (Rich decides); messages go to stderr."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from zxkb.models import DocInfo, IngestReport, Outline, OutlineSection, Paragraph, SearchResult, ShowResult
+
+MATCH_STYLE = "bold black on yellow"
+
+
+def _out() -> Console:
+    console = Console(highlight=False)
+    console.soft_wrap = not console.is_terminal  # piped output keeps whole lines for grep
+    return console
+
+
+def _err() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def citation(p: Paragraph) -> Text:
+    """`中国人民政治协商会议…工作报告 (2020-01-06) · 二(一) 立足基本职能… · ¶45 [1:45]`"""
+    text = Text()
+    text.append(p.doc_title, style="bold")
+    if p.date:
+        text.append(f" ({p.date})", style="dim")
+    if p.section:
+        text.append(f" · {p.section}", style="cyan")
+        if p.section_title:
+            text.append(f" {p.section_title}", style="cyan dim")
+    text.append(f" · ¶{p.paragraph}", style="green")
+    text.append(f"  [{p.ref}]", style="magenta")
+    return text
+
+
+def search(result: SearchResult) -> None:
+    out = _out()
+    for rank, hit in enumerate(result.hits, 1):
+        head = Text(f"{rank:>2}. ", style="bold")
+        head.append_text(citation(hit.para))
+        out.print(head)
+        snip = Text("    " + hit.snippet)
+        for start, end in hit.highlights:
+            snip.stylize(MATCH_STYLE, start + 4, end + 4)
+        out.print(snip)
+        out.print()
+    shown = len(result.hits)
+    if shown < result.total:
+        out.print(f"[dim]{shown} of {result.total} paragraphs; --limit 0 shows all, zxkb show REF shows one[/dim]")
+    else:
+        out.print(f"[dim]{result.total} paragraph{'s' if result.total != 1 else ''}[/dim]")
+
+
+def no_hits(query: str) -> None:
+    _err().print(f"No paragraph contains {escape(query)!r}.")
+
+
+def _add_section(node: Tree, sec: OutlineSection) -> None:
+    label = Text()
+    label.append(sec.number if sec.number.startswith("(") else f"{sec.number}、", style="bold cyan")
+    label.append(sec.title, style="bold")
+    if sec.ref:
+        label.append(f"  [{sec.ref}]", style="magenta dim")
+    branch = node.add(label)
+    for item in sec.initiatives:
+        leaf = Text(item.title)
+        leaf.append(f"  [{item.ref}]", style="magenta dim")
+        branch.add(leaf)
+    for child in sec.children:
+        _add_section(branch, child)
+
+
+def outline(outlines: list[Outline]) -> None:
+    out = _out()
+    for o in outlines:
+        root = Text(o.doc_title, style="bold")
+        if o.date:
+            root.append(f" ({o.date})", style="dim")
+        root.append(f"  [doc {o.doc_id}]", style="magenta dim")
+        tree = Tree(root)
+        for sec in o.sections:
+            _add_section(tree, sec)
+        if not o.sections:
+            tree.add(Text("(no numbered sections)", style="dim"))
+        out.print(tree)
+
+
+def docs(infos: list[DocInfo]) -> None:
+    table = Table(show_lines=False)
+    for name, kw in (
+        ("id", {"justify": "right", "style": "magenta"}),
+        ("title", {"overflow": "fold", "min_width": 16, "ratio": 3}),
+        ("date", {}),
+        ("author", {}),
+        ("paragraphs", {"justify": "right"}),
+        ("sections", {"justify": "right"}),
+        ("source", {"style": "dim", "overflow": "fold", "ratio": 1}),
+    ):
+        table.add_column(name, **kw)  # type: ignore[arg-type]
+    for d in infos:
+        table.add_row(
+            str(d.id),
+            d.title,
+            d.date or "",
+            d.author or "",
+            str(d.paragraphs),
+            str(d.sections),
+            Path(d.source).name,
+        )
+    _out().print(table)
+
+
+def show(result: ShowResult) -> None:
+    out = _out()
+    target = result.para
+    before = [p for p in result.context if p.paragraph < target.paragraph]
+    after = [p for p in result.context if p.paragraph > target.paragraph]
+    for p in before:
+        out.print(_neighbour(p))
+    out.print(citation(target))
+    out.print(Text(target.text))
+    for p in after:
+        out.print(_neighbour(p))
+
+
+def _neighbour(p: Paragraph) -> Text:
+    label = Text(f"¶{p.paragraph} ", style="dim green")
+    if p.kind != "body":
+        label.append(f"[{p.kind}] ", style="dim")
+    return label.append(Text(p.text, style="dim"))
+
+
+def ingest(report: IngestReport) -> None:
+    out = _out()
+    for item in report.ingested:
+        aside: dict[str, int] = item.get("set_aside") or {}  # type: ignore[assignment]
+        out.print(
+            f"[green]ingested[/green] [magenta]doc {item['doc']}[/magenta] {escape(str(item['title']))}: "
+            f"{item['paragraphs']} paragraphs, {item.get('sections', 0)} sections"
+            + (f" (set aside: {', '.join(f'{k} {v}' for k, v in aside.items())})" if aside else "")
+            + f"  [dim]{escape(Path(str(item['source'])).name)}[/dim]"
+        )
+    for item in report.skipped:
+        out.print(f"[yellow]skipped[/yellow] {escape(str(item['source']))}: {escape(str(item['reason']))}")
+    err = _err()
+    for item in report.errors:
+        err.print(f"[red]Error:[/red] {escape(str(item['source']))}: {escape(str(item['error']))}")
+    out.print(f"[dim]{len(report.ingested)} ingested, {len(report.skipped)} skipped, {len(report.errors)} failed[/dim]")

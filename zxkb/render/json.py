@@ -1,0 +1,109 @@
+"""Results -> JSON, the documented contract (README, "JSON output"). Stdlib only.
+Keys may be added, never renamed."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from zxkb.models import DocInfo, IngestReport, Outline, OutlineSection, Paragraph, SearchResult, ShowResult
+
+
+def dump(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def dump_lines(objs: Iterable[Any]) -> None:
+    write = sys.stdout.write
+    for obj in objs:
+        write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def paragraph(p: Paragraph) -> dict[str, Any]:
+    return {
+        "ref": p.ref,
+        "doc": p.doc,
+        "doc_title": p.doc_title,
+        "date": p.date,
+        "section": p.section,
+        "section_title": p.section_title,
+        "paragraph": p.paragraph,
+        "kind": p.kind,
+        "title": p.title,
+        "text": p.text,
+    }
+
+
+def search(result: SearchResult) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "total": result.total,
+        "hits": [
+            {
+                **paragraph(hit.para),
+                "snippet": hit.snippet,
+                "highlights": [list(span) for span in hit.highlights],
+                "score": hit.score,
+            }
+            for hit in result.hits
+        ],
+    }
+
+
+def _section(sec: OutlineSection) -> dict[str, Any]:
+    return {
+        "path": sec.path,
+        "number": sec.number,
+        "title": sec.title,
+        "ref": sec.ref,
+        "initiatives": [{"ref": i.ref, "title": i.title} for i in sec.initiatives],
+        "children": [_section(child) for child in sec.children],
+    }
+
+
+def outline(outlines: list[Outline]) -> list[dict[str, Any]]:
+    return [
+        {
+            "doc": {"id": o.doc_id, "title": o.doc_title, "date": o.date},
+            "sections": [_section(s) for s in o.sections],
+        }
+        for o in outlines
+    ]
+
+
+def docs(infos: list[DocInfo]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": d.id,
+            "title": d.title,
+            "subtitle": d.subtitle,
+            "author": d.author,
+            "date": d.date,
+            "source": d.source,
+            "paragraphs": d.paragraphs,
+            "sections": d.sections,
+        }
+        for d in infos
+    ]
+
+
+def show(result: ShowResult) -> dict[str, Any]:
+    return {**paragraph(result.para), "context": [paragraph(p) for p in result.context]}
+
+
+def export_line(p: Paragraph) -> dict[str, Any]:
+    return {
+        "ref": p.ref,
+        "doc": p.doc,
+        "section": p.section,
+        "paragraph": p.paragraph,
+        "kind": p.kind,
+        "title": p.title,
+        "text": p.text,
+    }
+
+
+def ingest(report: IngestReport) -> dict[str, Any]:
+    return {"ingested": list(report.ingested), "skipped": list(report.skipped), "errors": list(report.errors)}

@@ -1,0 +1,85 @@
+"""The only place with DDL. Ordered migrations, applied by PRAGMA user_version.
+
+Append a migration to MIGRATIONS to change the schema; never edit one that has
+shipped. A database whose user_version is higher than len(MIGRATIONS) was
+written by a newer zxkb and is refused, never touched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from zxkb.errors import DatabaseTooNew
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: documents, sections, paragraphs and a contentless FTS5 index.
+    """
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        subtitle TEXT,
+        author TEXT,
+        date TEXT,
+        source TEXT NOT NULL,
+        content_hash TEXT NOT NULL UNIQUE,
+        ingested_at TEXT NOT NULL
+    );
+    CREATE TABLE sections (
+        id INTEGER PRIMARY KEY,
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        parent_id INTEGER REFERENCES sections(id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        level INTEGER NOT NULL,
+        number TEXT NOT NULL,
+        path TEXT NOT NULL,
+        title TEXT NOT NULL,
+        heading_seq INTEGER NOT NULL
+    );
+    CREATE INDEX sections_doc_path ON sections(doc_id, path);
+    CREATE TABLE paragraphs (
+        id INTEGER PRIMARY KEY,
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        section_id INTEGER REFERENCES sections(id) ON DELETE SET NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('body', 'heading', 'front', 'noise')),
+        role TEXT,
+        title TEXT,
+        text TEXT NOT NULL,
+        UNIQUE (doc_id, seq)
+    );
+    CREATE INDEX paragraphs_section ON paragraphs(section_id);
+    -- One token per character of the folded text (zxkb.textnorm.index_text).
+    -- Contentless: the text lives once, in paragraphs; rowid = paragraphs.id.
+    CREATE VIRTUAL TABLE paragraphs_fts USING fts5(
+        tokens, content='', tokenize='unicode61 remove_diacritics 0'
+    );
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the database to SCHEMA_VERSION, one migration per transaction."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    check_version(version)
+    for number in range(version + 1, SCHEMA_VERSION + 1):
+        script = f"BEGIN IMMEDIATE; {MIGRATIONS[number - 1]}; PRAGMA user_version = {number}; COMMIT;"
+        try:
+            conn.executescript(script)
+        except BaseException:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
+
+
+def check_version(version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise DatabaseTooNew(
+            f"this database has schema version {version}; this zxkb knows up to {SCHEMA_VERSION}",
+            "upgrade zxkb (pip install -U zxkb); the database was left untouched",
+        )

@@ -1,0 +1,28 @@
+"""`show`: one paragraph by reference, with its neighbours."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from zxkb import store
+from zxkb.errors import NotFound, ZxkbError
+from zxkb.models import ShowResult
+
+_REF = re.compile(r"^\s*(\d+)\s*[:：]\s*(\d+)\s*$")
+
+
+def parse_ref(ref: str) -> tuple[int, int]:
+    m = _REF.match(ref)
+    if not m:
+        raise ZxkbError(f"not a paragraph reference: {ref!r}", "write DOC:PARAGRAPH as search prints it, e.g. 1:27")
+    return int(m.group(1)), int(m.group(2))
+
+
+def show(conn: sqlite3.Connection, ref: str, context: int = 1) -> ShowResult:
+    doc_id, seq = parse_ref(ref)
+    para = store.paragraph(conn, doc_id, seq)
+    if para is None:
+        raise NotFound(f"no paragraph {doc_id}:{seq}", "zxkb docs lists documents; zxkb search prints references")
+    around = store.paragraphs_between(conn, doc_id, seq - context, seq + context) if context else []
+    return ShowResult(para, tuple(p for p in around if p.paragraph != seq))

@@ -1,0 +1,338 @@
+"""The database: opening, transactions, writing documents, and every query.
+All SQL outside the DDL lives here."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from zxkb import schema, textnorm
+from zxkb.errors import DatabaseMissing, DatabaseUnreadable, NotFound
+from zxkb.models import (
+    DocInfo,
+    Initiative,
+    Kind,
+    Outline,
+    OutlineSection,
+    Paragraph,
+    ParsedDocument,
+)
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
+    """Open the database at `path`, migrating it to this zxkb's schema.
+    Read commands pass create=False and get DatabaseMissing instead of a new file."""
+    if not path.exists():
+        if not create:
+            raise DatabaseMissing(
+                f"no database at {path}",
+                "ingest some reports first: zxkb ingest db/ (or pass --db PATH / set ZXKB_DB)",
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif path.is_dir():
+        raise DatabaseUnreadable(f"{path} is a folder, not a database file", "pass --db PATH/zxkb.db")
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        schema.check_version(version)
+        if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise DatabaseUnreadable(
+                f"{path} is an SQLite database, but not a zxkb one",
+                "pass --db with a new file name, or the path of a zxkb database",
+            )
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        if version < schema.SCHEMA_VERSION:
+            schema.migrate(conn)
+        _check_normaliser(conn)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseUnreadable(
+            f"cannot read {path} as a database: {exc}",
+            "pass --db with the path of a zxkb database",
+        ) from exc
+    return conn
+
+
+def _check_normaliser(conn: sqlite3.Connection) -> None:
+    """Rebuild the FTS index when the normaliser changed since it was built."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'norm_version'").fetchone()
+    if row is not None and int(row[0]) == textnorm.VERSION:
+        return
+    with transaction(conn):
+        conn.execute("DELETE FROM paragraphs_fts")
+        rows = conn.execute("SELECT id, text FROM paragraphs").fetchall()
+        conn.executemany(
+            "INSERT INTO paragraphs_fts(rowid, tokens) VALUES (?, ?)",
+            ((pid, textnorm.index_text(text)) for pid, text in rows),
+        )
+        conn.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('norm_version', ?)",
+            (str(textnorm.VERSION),),
+        )
+
+
+class transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (Ctrl-C included)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")
+
+
+# --- writing -----------------------------------------------------------------
+
+
+def find_by_hash(conn: sqlite3.Connection, content_hash: str) -> int | None:
+    row = conn.execute("SELECT id FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
+    return row[0] if row else None
+
+
+def add_document(conn: sqlite3.Connection, doc: ParsedDocument, source: str, content_hash: str) -> int:
+    """Store a parsed document, its sections, paragraphs and index entries in one transaction."""
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    with transaction(conn):
+        cur = conn.execute(
+            "INSERT INTO documents(title, subtitle, author, date, source, content_hash, ingested_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (doc.title, doc.subtitle, doc.author, doc.date, source, content_hash, now),
+        )
+        doc_id = int(cur.lastrowid or 0)
+        section_ids: dict[str, int] = {}
+        for ordinal, sec in enumerate(doc.sections, 1):
+            cur = conn.execute(
+                "INSERT INTO sections(doc_id, parent_id, ordinal, level, number, path, title, heading_seq)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    doc_id,
+                    section_ids.get(sec.parent) if sec.parent else None,
+                    ordinal,
+                    sec.level,
+                    sec.number,
+                    sec.path,
+                    sec.title,
+                    sec.heading_index + 1,
+                ),
+            )
+            section_ids[sec.path] = int(cur.lastrowid or 0)
+        for seq, block in enumerate(doc.blocks, 1):
+            cur = conn.execute(
+                "INSERT INTO paragraphs(doc_id, seq, section_id, kind, role, title, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    doc_id,
+                    seq,
+                    section_ids.get(block.section) if block.section else None,
+                    block.kind,
+                    block.role,
+                    block.title,
+                    block.text,
+                ),
+            )
+            conn.execute(
+                "INSERT INTO paragraphs_fts(rowid, tokens) VALUES (?, ?)",
+                (cur.lastrowid, textnorm.index_text(block.text)),
+            )
+    return doc_id
+
+
+# --- reading -------------------------------------------------------------------
+
+_PARA_COLUMNS = """
+    p.doc_id, d.title, d.date, p.seq, p.kind, s.path, s.title, p.title, p.text
+"""
+_PARA_JOINS = """
+    JOIN documents d ON d.id = p.doc_id
+    LEFT JOIN sections s ON s.id = p.section_id
+"""
+
+
+def _paragraph(row: Sequence[object]) -> Paragraph:
+    return Paragraph(*row[:9])  # type: ignore[arg-type]
+
+
+def documents(conn: sqlite3.Connection) -> list[DocInfo]:
+    rows = conn.execute(
+        """
+        SELECT d.id, d.title, d.subtitle, d.author, d.date, d.source,
+               (SELECT count(*) FROM paragraphs p WHERE p.doc_id = d.id AND p.kind = 'body'),
+               (SELECT count(*) FROM sections s WHERE s.doc_id = d.id)
+        FROM documents d ORDER BY d.id
+        """
+    ).fetchall()
+    return [DocInfo(*row) for row in rows]
+
+
+def resolve_docs(conn: sqlite3.Connection, spec: str | None) -> list[int] | None:
+    """Document ids named by `spec`: an id, or a substring of the title (folded).
+    None means every document."""
+    if spec is None:
+        return None
+    spec = spec.strip()
+    if spec.isdigit() and conn.execute("SELECT 1 FROM documents WHERE id = ?", (int(spec),)).fetchone():
+        return [int(spec)]
+    key = textnorm.fold(spec)
+    ids = [
+        doc_id
+        for doc_id, title, source in conn.execute("SELECT id, title, source FROM documents ORDER BY id")
+        if key and (key in textnorm.fold(title) or key in textnorm.fold(Path(source).name))
+    ]
+    if not ids:
+        raise NotFound(
+            f"no document matches {spec!r}",
+            "zxkb docs lists the documents with their ids",
+        )
+    return ids
+
+
+def section_filter(path: str | None) -> tuple[str, list[object]]:
+    """SQL condition on alias s (sections) for a section and its subsections."""
+    if path is None:
+        return "", []
+    return " AND (s.path = ? OR s.path LIKE ? || '(%')", [path, path]
+
+
+def doc_filter(doc_ids: list[int] | None) -> tuple[str, list[object]]:
+    if doc_ids is None:
+        return "", []
+    return f" AND p.doc_id IN ({','.join('?' * len(doc_ids))})", list(doc_ids)
+
+
+def kind_filter(kinds: Sequence[Kind]) -> tuple[str, list[object]]:
+    return f" AND p.kind IN ({','.join('?' * len(kinds))})", list(kinds)
+
+
+def require_section(conn: sqlite3.Connection, path: str, doc_ids: list[int] | None) -> None:
+    cond, args = doc_filter(doc_ids)
+    row = conn.execute(
+        f"SELECT 1 FROM sections s JOIN paragraphs p ON p.doc_id = s.doc_id AND p.seq = s.heading_seq"
+        f" WHERE s.path = ?{cond} LIMIT 1",
+        [path, *args],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no section {path}", "zxkb list shows the sections and their paths")
+
+
+def fts_search(
+    conn: sqlite3.Connection,
+    match: str,
+    *,
+    where: str,
+    args: list[object],
+    limit: int | None,
+) -> tuple[int, list[tuple[Paragraph, float]]]:
+    """Paragraphs whose index matches `match`, best bm25 first, and how many in all."""
+    base = f"""
+        FROM (SELECT rowid AS id, bm25(paragraphs_fts) AS score
+              FROM paragraphs_fts WHERE paragraphs_fts MATCH ?) m
+        JOIN paragraphs p ON p.id = m.id
+        {_PARA_JOINS}
+        WHERE 1 {where}
+    """
+    total = conn.execute(f"SELECT count(*) {base}", [match, *args]).fetchone()[0]
+    if limit == 0:
+        return total, []
+    rows = conn.execute(
+        f"SELECT {_PARA_COLUMNS}, m.score {base} ORDER BY m.score, p.doc_id, p.seq LIMIT ?",
+        [match, *args, -1 if limit is None else limit],
+    ).fetchall()
+    return total, [(_paragraph(row), -float(row[9])) for row in rows]
+
+
+def paragraph(conn: sqlite3.Connection, doc_id: int, seq: int) -> Paragraph | None:
+    row = conn.execute(
+        f"SELECT {_PARA_COLUMNS} FROM paragraphs p {_PARA_JOINS} WHERE p.doc_id = ? AND p.seq = ?",
+        (doc_id, seq),
+    ).fetchone()
+    return _paragraph(row) if row else None
+
+
+def paragraphs_between(conn: sqlite3.Connection, doc_id: int, first: int, last: int) -> list[Paragraph]:
+    rows = conn.execute(
+        f"SELECT {_PARA_COLUMNS} FROM paragraphs p {_PARA_JOINS}"
+        " WHERE p.doc_id = ? AND p.seq BETWEEN ? AND ? ORDER BY p.seq",
+        (doc_id, first, last),
+    ).fetchall()
+    return [_paragraph(row) for row in rows]
+
+
+def iter_paragraphs(conn: sqlite3.Connection, doc_ids: list[int] | None, kinds: Sequence[Kind]) -> Iterator[Paragraph]:
+    cond, args = doc_filter(doc_ids)
+    kcond, kargs = kind_filter(kinds)
+    cur = conn.execute(
+        f"SELECT {_PARA_COLUMNS} FROM paragraphs p {_PARA_JOINS} WHERE 1 {cond}{kcond} ORDER BY p.doc_id, p.seq",
+        [*args, *kargs],
+    )
+    for row in cur:
+        yield _paragraph(row)
+
+
+def outline(conn: sqlite3.Connection, doc_ids: list[int] | None, path: str | None) -> list[Outline]:
+    """Sections with their subsections and initiatives, per document."""
+    cond, args = doc_filter(doc_ids)
+    docs = conn.execute(
+        f"SELECT d.id, d.title, d.date FROM documents d WHERE d.id IN"
+        f" (SELECT p.doc_id FROM paragraphs p WHERE 1 {cond}) ORDER BY d.id",
+        args,
+    ).fetchall()
+    result = []
+    for doc_id, title, date in docs:
+        secs = conn.execute(
+            "SELECT id, parent_id, number, path, title, heading_seq FROM sections WHERE doc_id = ? ORDER BY ordinal",
+            (doc_id,),
+        ).fetchall()
+        initiatives: dict[int, list[Initiative]] = {}
+        for section_id, seq, ptitle in conn.execute(
+            "SELECT p.section_id, p.seq, p.title FROM paragraphs p JOIN sections s ON s.id = p.section_id"
+            " WHERE p.doc_id = ? AND p.kind = 'body' AND p.seq != s.heading_seq ORDER BY p.seq",
+            (doc_id,),
+        ):
+            initiatives.setdefault(section_id, []).append(Initiative(f"{doc_id}:{seq}", ptitle))
+
+        tree = _tree(doc_id, secs, initiatives, None)
+        if path is not None:
+            tree = tuple(s for s in _walk(tree) if s.path == path)
+            if not tree:
+                continue
+        result.append(Outline(doc_id, title, date, tree))
+    return result
+
+
+def _tree(
+    doc_id: int,
+    secs: list[tuple[int, int | None, str, str, str, int]],
+    initiatives: dict[int, list[Initiative]],
+    parent: int | None,
+) -> tuple[OutlineSection, ...]:
+    return tuple(
+        OutlineSection(
+            path=path,
+            number=number,
+            title=title,
+            ref=f"{doc_id}:{heading_seq}",
+            initiatives=tuple(initiatives.get(sid, ())),
+            children=_tree(doc_id, secs, initiatives, sid),
+        )
+        for sid, pid, number, path, title, heading_seq in secs
+        if pid == parent
+    )
+
+
+def _walk(sections: tuple[OutlineSection, ...]) -> Iterator[OutlineSection]:
+    for sec in sections:
+        yield sec
+        yield from _walk(sec.children)

@@ -1,0 +1,105 @@
+"""The one normaliser, shared by indexing and querying.
+
+`fold` turns text into its search key:
+- NFKC width folding (`２０１９` -> `2019`, `（一）` -> `(一)`, `㈠` -> `(一)`);
+- case folding (`GDP` -> `gdp`);
+- traditional -> simplified, character by character, from OpenCC's table
+  (never the other way: simplified -> traditional is one-to-many);
+- whitespace, zero-width and other format characters dropped, so that `手机 银行`
+  and `手机银行` are the same key (Chinese has no spaces between words; the spaces
+  in reports are layout).
+
+`tokens` turns a key into the text stored in the FTS5 index: one token per
+character, so that a phrase query of the query's tokens finds exactly the
+paragraphs whose key contains the query's key (CONVENTIONS §2).
+
+VERSION is stored in the database; when it changes the index is rebuilt.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+VERSION = 1
+
+# Characters whose NFKC form is themselves and that need no other folding are
+# the common case; `fold` works on whole strings with C-level calls.
+
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, int]:
+    data = resources.files("zxkb").joinpath("data/t2s.txt").read_text(encoding="utf-8")
+    traditional, simplified = data.split("\n")[:2]
+    return str.maketrans(traditional, simplified)
+
+
+class _DropTable(dict):  # type: ignore[type-arg]
+    """str.translate table: whitespace and format (Cf) / control (Cc) characters -> deleted."""
+
+    def __missing__(self, cp: int) -> int | None:
+        ch = chr(cp)
+        value = None if ch.isspace() or unicodedata.category(ch) in ("Cf", "Cc") else cp
+        self[cp] = value
+        return value
+
+
+_DROP = _DropTable()
+
+
+def fold(text: str) -> str:
+    """The search key of `text` (see the module docstring)."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return text.translate(_t2s_table()).translate(_DROP)
+
+
+def fold_map(text: str) -> tuple[str, list[int], list[int]]:
+    """`fold(text)` with, for each folded character, the [start, end) span in `text`
+    it came from. Used to cut snippets and highlights from the original text."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        # a base character and the combining marks that follow it fold together
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        piece = fold(text[i:j])
+        out.append(piece)
+        starts.extend([i] * len(piece))
+        ends.extend([j] * len(piece))
+        i = j
+    return "".join(out), starts, ends
+
+
+def _is_plain_token(ch: str) -> bool:
+    """Characters stored as themselves in the index; FTS5's unicode61 tokenizer
+    keeps each one as a token of its own once they are space-separated."""
+    return "a" <= ch <= "z" or "0" <= ch <= "9" or "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+class _TokenTable(dict):  # type: ignore[type-arg]
+    """str.translate table: every other character becomes an ASCII token `x<hex>`,
+    so punctuation and rare scripts are matched exactly too, never dropped by the
+    tokenizer. Real single-letter tokens cannot collide with these longer ones."""
+
+    def __missing__(self, cp: int) -> str:
+        ch = chr(cp)
+        value = " " if ch == " " else ch if _is_plain_token(ch) else f"x{cp:x}"
+        self[cp] = value
+        return value
+
+
+_TOKENS = _TokenTable()
+
+
+def tokens(key: str) -> str:
+    """FTS5 text for a search key: one space-separated token per character."""
+    return " ".join(key).translate(_TOKENS)
+
+
+def index_text(text: str) -> str:
+    """What the FTS index stores for a paragraph."""
+    return tokens(fold(text))

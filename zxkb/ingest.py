@@ -9,12 +9,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from zxkb import store
-from zxkb.decode import decode
 from zxkb.errors import InputError, ZxkbError
+from zxkb.formats import SUFFIXES, Record, read_records
 from zxkb.models import IngestReport
 from zxkb.parse import parse_report
 
-SUFFIXES = (".txt", ".md")
 MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -44,9 +43,9 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[dict[str, object]]]
 
 def ingest_file(
     conn: sqlite3.Connection, path: Path, *, encoding: str | None = None, max_bytes: int = MAX_BYTES
-) -> dict[str, object]:
-    """Ingest one file. Returns what was stored, or {"skipped": reason}."""
-    source = str(path.resolve())
+) -> list[dict[str, object]]:
+    """Ingest the reports in one file. Returns, per report, what was stored or
+    {"source", "skipped": reason}."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -57,24 +56,28 @@ def ingest_file(
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}") from exc
-    text, used = decode(data, encoding)
-    content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    records = read_records(path.resolve(), data, encoding=encoding)
+    return [ingest_record(conn, record) for record in records]
+
+
+def ingest_record(conn: sqlite3.Connection, record: Record) -> dict[str, object]:
+    content_hash = hashlib.sha256(record.text.encode("utf-8")).hexdigest()
     existing = store.find_by_hash(conn, content_hash)
     if existing is not None:
-        return {"skipped": f"already ingested as document {existing}"}
-    doc = parse_report(text)
+        return {"source": record.source, "skipped": f"already ingested as document {existing}"}
+    doc = parse_report(record.text)
     if not any(b.kind == "body" for b in doc.blocks):
         raise InputError("no report text found in the file", "is this a work report?")
-    doc_id = store.add_document(conn, doc, source, content_hash)
+    doc_id = store.add_document(conn, doc, record.source, content_hash)
     counts = {kind: sum(1 for b in doc.blocks if b.kind == kind) for kind in ("body", "heading", "front", "noise")}
     return {
         "doc": doc_id,
-        "source": source,
+        "source": record.source,
         "title": doc.title,
         "paragraphs": counts["body"],
         "sections": len(doc.sections),
         "set_aside": {"front": counts["front"], "noise": counts["noise"]},
-        "encoding": used,
+        "encoding": record.encoding,
     }
 
 
@@ -93,12 +96,13 @@ def ingest_paths(
         if on_file:
             on_file(path)
         try:
-            result = ingest_file(conn, path, encoding=encoding, max_bytes=max_bytes)
+            results = ingest_file(conn, path, encoding=encoding, max_bytes=max_bytes)
         except ZxkbError as exc:
             errors.append({"source": str(path), "error": exc.message})
             continue
-        if "skipped" in result:
-            skipped.append({"source": str(path), "reason": result["skipped"]})
-        else:
-            ingested.append(result)
+        for result in results:
+            if "skipped" in result:
+                skipped.append({"source": result["source"], "reason": result["skipped"]})
+            else:
+                ingested.append(result)
     return IngestReport(tuple(ingested), tuple(skipped), tuple(errors))

@@ -79,6 +79,18 @@ def errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _render(as_json: bool, view: str, result: object) -> None:
+    """Write `result` with the JSON view of that name, or the Rich one (imported only then)."""
+    if as_json:
+        from zxkb.render import json as render
+
+        render.dump(getattr(render, view)(result))
+    else:
+        from zxkb.render import human
+
+        getattr(human, view)(result)
+
+
 def _connect(db: Path | None, *, create: bool = False) -> Any:
     from zxkb import store
     from zxkb.paths import database_path
@@ -193,14 +205,7 @@ def list_(
     outlines = store.outline(conn, doc_ids, path)
     if path is not None and not outlines:
         _fail(f"no section {path}", "zxkb list shows the sections and their paths")
-    if json:
-        from zxkb.render import json as render
-
-        render.dump(render.outline(outlines))
-    else:
-        from zxkb.render import human
-
-        human.outline(outlines)
+    _render(json, "outline", outlines)
 
 
 @app.command()
@@ -216,14 +221,7 @@ def show(
 
     conn = _connect(db)
     result = show_paragraph(conn, ref, context)
-    if json:
-        from zxkb.render import json as render
-
-        render.dump(render.show(result))
-    else:
-        from zxkb.render import human
-
-        human.show(result)
+    _render(json, "show", result)
 
 
 @app.command()
@@ -233,14 +231,7 @@ def docs(db: DbOption = None, json: JsonOption = False) -> None:
     from zxkb import store
 
     infos = store.documents(_connect(db))
-    if json:
-        from zxkb.render import json as render
-
-        render.dump(render.docs(infos))
-    else:
-        from zxkb.render import human
-
-        human.docs(infos)
+    _render(json, "docs", infos)
 
 
 @app.command()

@@ -96,6 +96,8 @@ def test_docs_metadata(seeded: Cli) -> None:
         "source": str(SEED),
         "paragraphs": 46,
         "sections": 14,
+        "year": 2020,
+        "region": "株洲市",
     }
 
 
@@ -116,8 +118,8 @@ def test_show_bad_refs(seeded: Cli) -> None:
 def test_export_every_paragraph(seeded: Cli) -> None:
     rows = [json.loads(line) for line in seeded("export").stdout.splitlines()]
     assert [r["paragraph"] for r in rows] == list(range(1, len(rows) + 1))
-    kinds = {k: sum(r["kind"] == k for r in rows) for k in ("body", "heading", "front", "noise")}
-    assert kinds == {"body": 46, "heading": 12, "front": 7, "noise": 10}
+    kinds = {k: sum(r["kind"] == k for r in rows) for k in ("body", "heading", "front", "noise", "chrome", "duplicate")}
+    assert kinds == {"body": 46, "heading": 12, "front": 7, "noise": 10, "chrome": 0, "duplicate": 0}
     assert set(rows[0]) == {"ref", "doc", "section", "paragraph", "kind", "title", "text"}
     only_noise = seeded("export", "--kind", "noise").stdout.splitlines()
     assert len(only_noise) == 10

@@ -11,9 +11,10 @@ from pathlib import Path
 from zxkb import store
 from zxkb.errors import InputError, ZxkbError
 from zxkb.formats import SUFFIXES, Record, read_records
-from zxkb.models import IngestReport
-from zxkb.parse import parse_report
+from zxkb.models import KINDS, SET_ASIDE, IngestReport
+from zxkb.parse import body_chars, parse_report
 
+MIN_REPORT_CHARS = 120  # less body text than this is a stub, not a report
 MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -42,7 +43,12 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[dict[str, object]]]
 
 
 def ingest_file(
-    conn: sqlite3.Connection, path: Path, *, encoding: str | None = None, max_bytes: int = MAX_BYTES
+    conn: sqlite3.Connection,
+    path: Path,
+    *,
+    encoding: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    replace: bool = False,
 ) -> list[dict[str, object]]:
     """Ingest the reports in one file. Returns, per report, what was stored or
     {"source", "skipped": reason}."""
@@ -57,27 +63,36 @@ def ingest_file(
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}") from exc
     records = read_records(path.resolve(), data, encoding=encoding)
-    return [ingest_record(conn, record) for record in records]
+    return [ingest_record(conn, record, replace=replace) for record in records]
 
 
-def ingest_record(conn: sqlite3.Connection, record: Record) -> dict[str, object]:
+def ingest_record(conn: sqlite3.Connection, record: Record, *, replace: bool = False) -> dict[str, object]:
     content_hash = hashlib.sha256(record.text.encode("utf-8")).hexdigest()
     existing = store.find_by_hash(conn, content_hash)
     if existing is not None:
         return {"source": record.source, "skipped": f"already ingested as document {existing}"}
-    doc = parse_report(record.text)
-    if not any(b.kind == "body" for b in doc.blocks):
-        raise InputError("no report text found in the file", "is this a work report?")
-    doc_id = store.add_document(conn, doc, record.source, content_hash)
-    counts = {kind: sum(1 for b in doc.blocks if b.kind == kind) for kind in ("body", "heading", "front", "noise")}
+    previous = store.find_by_source(conn, record.source)
+    if previous is not None and not replace:
+        return {
+            "source": record.source,
+            "skipped": f"changed since it was ingested as document {previous}; --replace replaces it",
+        }
+    meta = {"name": Path(record.source.split("#")[0]).stem, **record.meta}
+    doc = parse_report(record.text, meta)
+    chars = body_chars(doc)
+    if chars < MIN_REPORT_CHARS:
+        return {"source": record.source, "skipped": f"not a report: {chars} characters of text"}
+    doc_id = store.add_document(conn, doc, record.source, content_hash, replaces=previous)
+    counts = {kind: sum(1 for b in doc.blocks if b.kind == kind) for kind in KINDS}
     return {
         "doc": doc_id,
         "source": record.source,
         "title": doc.title,
         "paragraphs": counts["body"],
         "sections": len(doc.sections),
-        "set_aside": {"front": counts["front"], "noise": counts["noise"]},
+        "set_aside": {kind: counts[kind] for kind in SET_ASIDE},
         "encoding": record.encoding,
+        **({"replaced": previous} if previous is not None else {}),
     }
 
 
@@ -87,16 +102,19 @@ def ingest_paths(
     *,
     encoding: str | None = None,
     max_bytes: int = MAX_BYTES,
-    on_file: Callable[[Path], None] | None = None,
+    replace: bool = False,
+    on_file: Callable[[int, int, Path], None] | None = None,
 ) -> IngestReport:
+    """Ingest every report file under `paths`; `on_file(done, total, path)` is
+    called before each file (for a progress bar)."""
     files, errors = collect(paths)
     ingested: list[dict[str, object]] = []
     skipped: list[dict[str, object]] = []
-    for path in files:
+    for done, path in enumerate(files):
         if on_file:
-            on_file(path)
+            on_file(done, len(files), path)
         try:
-            results = ingest_file(conn, path, encoding=encoding, max_bytes=max_bytes)
+            results = ingest_file(conn, path, encoding=encoding, max_bytes=max_bytes, replace=replace)
         except ZxkbError as exc:
             errors.append({"source": str(path), "error": exc.message})
             continue

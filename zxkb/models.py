@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["body", "heading", "front", "noise"]
-KINDS: tuple[Kind, ...] = ("body", "heading", "front", "noise")
+Kind = Literal["body", "heading", "front", "noise", "chrome", "duplicate"]
+# body: the report's text; heading: a section heading line; front: title, meeting
+# line, speaker, date, caption, salutation; noise: advertisements after the report;
+# chrome: web-page furniture (toolbars, breadcrumbs, source and editor lines,
+# licence footers, link lists); duplicate: a repeated copy of earlier text.
+KINDS: tuple[Kind, ...] = ("body", "heading", "front", "noise", "chrome", "duplicate")
+SET_ASIDE: tuple[Kind, ...] = ("front", "noise", "chrome", "duplicate")
 
 
 # --- parsing -------------------------------------------------------------
@@ -42,6 +47,8 @@ class ParsedDocument:
     subtitle: str | None
     author: str | None
     date: str | None  # ISO YYYY-MM-DD
+    year: int | None
+    region: str | None
     blocks: tuple[Block, ...]
     sections: tuple[ParsedSection, ...]
     joined_breaks: int = 0  # paragraphs rejoined across page breaks
@@ -60,6 +67,8 @@ class DocInfo:
     source: str
     paragraphs: int
     sections: int
+    year: int | None
+    region: str | None
 
 
 @dataclass(frozen=True)

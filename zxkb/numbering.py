@@ -64,6 +64,7 @@ def digits_to_int(text: str) -> int:
 
 
 _PATH_ARABIC = re.compile(r"^(\d+)(?:\.(\d+))?$")
+_PATH_PART = re.compile(r"^(附件|附录|附表|名词解释|名词注释|注释|注解)[0-9一二三四五六七八九十]*$")
 _PATH_CN = re.compile(rf"^([{NUMERAL_CHARS}]+)?、?(?:\(([{NUMERAL_CHARS}]+)\))?$")
 
 
@@ -83,6 +84,8 @@ def parse_section_path(text: str) -> str:
     m = _PATH_CN.match(raw)
     if raw and m and (m.group(1) or m.group(2)):
         return make_path(m.group(1), m.group(2))
+    if _PATH_PART.match(raw):
+        return raw
     raise ZxkbError(
         f"not a section path: {text!r}",
         "write a section as 二 or 二(一), or as 2 or 2.1",

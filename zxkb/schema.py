@@ -24,6 +24,8 @@ MIGRATIONS: tuple[str, ...] = (
         subtitle TEXT,
         author TEXT,
         date TEXT,
+        year INTEGER,
+        region TEXT,
         source TEXT NOT NULL,
         content_hash TEXT NOT NULL UNIQUE,
         ingested_at TEXT NOT NULL
@@ -45,7 +47,7 @@ MIGRATIONS: tuple[str, ...] = (
         doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
         seq INTEGER NOT NULL,
         section_id INTEGER REFERENCES sections(id) ON DELETE SET NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('body', 'heading', 'front', 'noise')),
+        kind TEXT NOT NULL CHECK (kind IN ('body', 'heading', 'front', 'noise', 'chrome', 'duplicate')),
         role TEXT,
         title TEXT,
         text TEXT NOT NULL,

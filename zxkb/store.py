@@ -37,27 +37,38 @@ def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
         raise DatabaseUnreadable(f"{path} is a folder, not a database file", "pass --db PATH/zxkb.db")
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        schema.check_version(version)
-        if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-            raise DatabaseUnreadable(
-                f"{path} is an SQLite database, but not a zxkb one",
-                "pass --db with a new file name, or the path of a zxkb database",
-            )
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        if version < schema.SCHEMA_VERSION:
-            schema.migrate(conn)
-        _check_normaliser(conn)
+    except sqlite3.Error as exc:
+        raise DatabaseUnreadable(f"cannot open {path}: {exc}", "check the path and its permissions") from exc
+    try:
+        _prepare(conn, path)
     except sqlite3.DatabaseError as exc:
+        conn.close()
         raise DatabaseUnreadable(
             f"cannot read {path} as a database: {exc}",
             "pass --db with the path of a zxkb database",
         ) from exc
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def _prepare(conn: sqlite3.Connection, path: Path) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    schema.check_version(version)
+    if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise DatabaseUnreadable(
+            f"{path} is an SQLite database, but not a zxkb one",
+            "pass --db with a new file name, or the path of a zxkb database",
+        )
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    if version < schema.SCHEMA_VERSION:
+        schema.migrate(conn)
+    _check_normaliser(conn)
 
 
 def _check_normaliser(conn: sqlite3.Connection) -> None:
@@ -103,14 +114,49 @@ def find_by_hash(conn: sqlite3.Connection, content_hash: str) -> int | None:
     return row[0] if row else None
 
 
-def add_document(conn: sqlite3.Connection, doc: ParsedDocument, source: str, content_hash: str) -> int:
-    """Store a parsed document, its sections, paragraphs and index entries in one transaction."""
+def find_by_source(conn: sqlite3.Connection, source: str) -> int | None:
+    row = conn.execute("SELECT id FROM documents WHERE source = ? ORDER BY id DESC", (source,)).fetchone()
+    return row[0] if row else None
+
+
+def remove_document(conn: sqlite3.Connection, doc_id: int) -> bool:
+    """Remove a document with its sections, paragraphs and index entries, in one transaction."""
+    with transaction(conn):
+        return _delete_document(conn, doc_id)
+
+
+def _delete_document(conn: sqlite3.Connection, doc_id: int) -> bool:
+    # A contentless FTS5 index forgets a row only when told the tokens it indexed.
+    conn.executemany(
+        "INSERT INTO paragraphs_fts(paragraphs_fts, rowid, tokens) VALUES ('delete', ?, ?)",
+        (
+            (pid, textnorm.index_text(text))
+            for pid, text in conn.execute("SELECT id, text FROM paragraphs WHERE doc_id = ?", (doc_id,)).fetchall()
+        ),
+    )
+    conn.execute("DELETE FROM paragraphs WHERE doc_id = ?", (doc_id,))
+    conn.execute("DELETE FROM sections WHERE doc_id = ?", (doc_id,))
+    return conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount > 0
+
+
+def add_document(
+    conn: sqlite3.Connection,
+    doc: ParsedDocument,
+    source: str,
+    content_hash: str,
+    *,
+    replaces: int | None = None,
+) -> int:
+    """Store a parsed document, its sections, paragraphs and index entries in one
+    transaction; with `replaces`, that document goes in the same transaction."""
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     with transaction(conn):
+        if replaces is not None:
+            _delete_document(conn, replaces)
         cur = conn.execute(
-            "INSERT INTO documents(title, subtitle, author, date, source, content_hash, ingested_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (doc.title, doc.subtitle, doc.author, doc.date, source, content_hash, now),
+            "INSERT INTO documents(title, subtitle, author, date, year, region, source, content_hash, ingested_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc.title, doc.subtitle, doc.author, doc.date, doc.year, doc.region, source, content_hash, now),
         )
         doc_id = int(cur.lastrowid or 0)
         section_ids: dict[str, int] = {}
@@ -170,7 +216,8 @@ def documents(conn: sqlite3.Connection) -> list[DocInfo]:
         """
         SELECT d.id, d.title, d.subtitle, d.author, d.date, d.source,
                (SELECT count(*) FROM paragraphs p WHERE p.doc_id = d.id AND p.kind = 'body'),
-               (SELECT count(*) FROM sections s WHERE s.doc_id = d.id)
+               (SELECT count(*) FROM sections s WHERE s.doc_id = d.id),
+               d.year, d.region
         FROM documents d ORDER BY d.id
         """
     ).fetchall()

@@ -75,6 +75,9 @@ def errors(fn: F) -> F:
                 f"internal error: {type(exc).__name__}: {exc}",
                 "this is a bug in zxkb; run again with ZXKB_DEBUG=1 for the traceback and report it",
             )
+        finally:
+            while _OPEN:
+                _OPEN.pop().close()
 
     return wrapper  # type: ignore[return-value]
 
@@ -91,11 +94,16 @@ def _render(as_json: bool, view: str, result: object) -> None:
         getattr(human, view)(result)
 
 
+_OPEN: list[Any] = []  # connections a command opened; closed when it ends
+
+
 def _connect(db: Path | None, *, create: bool = False) -> Any:
     from zxkb import store
     from zxkb.paths import database_path
 
-    return store.connect(database_path(db), create=create)
+    conn = store.connect(database_path(db), create=create)
+    _OPEN.append(conn)
+    return conn
 
 
 def _version(value: bool) -> None:
@@ -123,14 +131,25 @@ def ingest(
         str | None, typer.Option("--encoding", help="Decode every file with this encoding (default: detect).")
     ] = None,
     max_size: Annotated[float, typer.Option("--max-size", help="Largest file to accept, in MB.")] = 50,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="A changed file replaces the document ingested from the same path.")
+    ] = False,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Add report files (.txt, .md) to the knowledge base. Files already stored are skipped."""
+    """Add report files to the knowledge base, one transaction per report.
+    Unchanged files are skipped; a file that fails is reported and the others still go in."""
     from zxkb.ingest import ingest_paths
 
     conn = _connect(db, create=True)
-    report = ingest_paths(conn, paths, encoding=encoding, max_bytes=int(max_size * 1024 * 1024))
+    options = {"encoding": encoding, "max_bytes": int(max_size * 1024 * 1024), "replace": replace}
+    if sys.stderr.isatty():
+        from zxkb.render import human
+
+        with human.progress("Ingesting") as on_file:
+            report = ingest_paths(conn, paths, on_file=on_file, **options)  # type: ignore[arg-type]
+    else:
+        report = ingest_paths(conn, paths, **options)  # type: ignore[arg-type]
     if json:
         from zxkb.render import json as render
 
@@ -141,8 +160,49 @@ def ingest(
         from zxkb.render import human
 
         human.ingest(report)
+    print(_ingest_summary(report), file=sys.stderr)
     if report.errors:
         raise typer.Exit(2)
+
+
+def _ingest_summary(report: Any) -> str:
+    kept = sum(int(item["paragraphs"]) for item in report.ingested)
+    aside = sum(sum(item["set_aside"].values()) for item in report.ingested)
+    return (
+        f"{len(report.ingested)} documents ingested ({kept} paragraphs kept, {aside} set aside), "
+        f"{len(report.skipped)} skipped, {len(report.errors)} failed"
+    )
+
+
+@app.command()
+@errors
+def rm(
+    docs: Annotated[
+        list[int], typer.Argument(help="Ids of the documents to remove (zxkb docs lists them).", metavar="DOC...")
+    ],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Remove documents, with their sections, paragraphs and index entries."""
+    from zxkb import store
+    from zxkb.errors import NotFound
+
+    conn = _connect(db)
+    known = {d.id: d for d in store.documents(conn)}
+    missing = [d for d in docs if d not in known]
+    if missing:
+        raise NotFound(f"no document {missing[0]}", "zxkb docs lists the documents with their ids; nothing was removed")
+    removed = []
+    for doc_id in dict.fromkeys(docs):
+        store.remove_document(conn, doc_id)
+        removed.append({"doc": doc_id, "title": known[doc_id].title, "source": known[doc_id].source})
+    if json:
+        from zxkb.render import json as render
+
+        render.dump({"removed": removed})
+    else:
+        for item in removed:
+            print(f"removed document {item['doc']}: {item['title']}")
 
 
 @app.command()

@@ -3,6 +3,8 @@ Colour only when stdout is a terminal (Rich decides); messages go to stderr."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
@@ -138,6 +140,29 @@ def _neighbour(p: Paragraph) -> Text:
     return label.append(Text(p.text, style="dim"))
 
 
+@contextmanager
+def progress(label: str) -> Iterator[Callable[[int, int, Path], None]]:
+    """A progress bar on stderr; yields the callback that advances it."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("[dim]{task.description}"),
+        console=_err(),
+        transient=True,
+    )
+    task = bar.add_task("", total=None)
+
+    def advance(done: int, total: int, path: Path) -> None:
+        bar.update(task, completed=done, total=total, description=path.name)
+
+    with bar:
+        yield advance
+
+
 def ingest(report: IngestReport) -> None:
     out = _out()
     for item in report.ingested:
@@ -145,7 +170,7 @@ def ingest(report: IngestReport) -> None:
         out.print(
             f"[green]ingested[/green] [magenta]doc {item['doc']}[/magenta] {escape(str(item['title']))}: "
             f"{item['paragraphs']} paragraphs, {item.get('sections', 0)} sections"
-            + (f" (set aside: {', '.join(f'{k} {v}' for k, v in aside.items())})" if aside else "")
+            + (f" (set aside: {', '.join(f'{k} {v}' for k, v in aside.items() if v)})" if any(aside.values()) else "")
             + f"  [dim]{escape(Path(str(item['source'])).name)}[/dim]"
         )
     for item in report.skipped:
@@ -153,4 +178,3 @@ def ingest(report: IngestReport) -> None:
     err = _err()
     for item in report.errors:
         err.print(f"[red]Error:[/red] {escape(str(item['source']))}: {escape(str(item['error']))}")
-    out.print(f"[dim]{len(report.ingested)} ingested, {len(report.skipped)} skipped, {len(report.errors)} failed[/dim]")

@@ -84,6 +84,8 @@ def docs(infos: list[DocInfo]) -> list[dict[str, Any]]:
             "source": d.source,
             "paragraphs": d.paragraphs,
             "sections": d.sections,
+            "year": d.year,
+            "region": d.region,
         }
         for d in infos
     ]

@@ -1,0 +1,99 @@
+"""What is not the report (pure): page chrome, toolbars, breadcrumbs, editor and
+source lines, licence footers, photo captions, link lists, repeated copies.
+
+General rules, not file names: each rule names a kind of web-page furniture
+that real report files carry (see ../shared/corpus/README.md). Nothing is
+deleted: the parser keeps these paragraphs with the kind `chrome` or `duplicate`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from zxkb import textnorm
+
+# A paragraph that is exactly one of these is a toolbar or widget label.
+TOOLBAR = frozenset(
+    "下载|打印|全屏|收藏|加大|还原|减小|大|中|小|默认|分享|分享到|分享：|分享:|】|【|【字号：|【字体：|字号|字体|"
+    "打印本页|关闭窗口|关闭|返回顶部|返回|顶部|收起|展开|扫一扫|微信|微博|QQ空间|来源|来源：|来源:|纠错|我要纠错|"
+    "保存|复制链接|【打印】|【关闭】|[打印]|[关闭]|上一篇|下一篇|Public domain|false|true|首页|>|>>|＞|»|/".split("|")
+)
+
+_CHROME_PATTERNS = [
+    r"【\s*(字体|字号)[^】]{0,20}】?",  # 【字体：大 中 小】
+    r"^(当前位置|您现在的位置|您的位置|所在位置)[:：]?",
+    r"^[^。，]{0,30}(>>|＞＞|>|＞|»|/)\s*[^。，]{0,20}(>>|＞＞|>|＞|»)",  # breadcrumbs
+    r"^(来源|时间|发布时间|发表时间|发布日期|信息来源|稿源|编辑|责任编辑|作者|字数|浏览次数|点击数|阅读量|浏览量|阅读)\s*[:：]",
+    r"^[(（【\[]?\s*(责任编辑|编辑|校对|审核)\s*[:：]",
+    r"^(相关报道|相关链接|相关附件|相关新闻|相关阅读|延伸阅读|相关文章|推荐阅读)",
+    r"^(分享到|分享至|扫一扫|打开微信)",
+    r"^[0-9a-f]{16,}[:：]?$",  # hash ids left by a scraper
+    r"^新华社[\u4e00-\u9fff]{2,4}\d{1,2}月\d{1,2}日电$",  # dateline
+    r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*\d{1,2}\s*[时:：]\s*\d{1,2}",  # publication time stamp
+    r"^\d{4}-\d{1,2}-\d{1,2}(\s+\d{1,2}:\d{2}(:\d{2})?)?$",
+    r"(公有领域|维基文库|Public domain)",  # Wikisource licence footer
+    r"(门户网站|www\.|https?://)[^。]{0,80}$",
+    r"^<!--|^-->$|-->$",
+]
+_CHROME = re.compile("|".join(f"(?:{p})" for p in _CHROME_PATTERNS), re.I)
+_SYMBOLS_ONLY = re.compile(r"^[\W_]+$")
+_SEPARATORS = frozenset((">", ">>", "＞", "＞＞", "»", "/", "|"))
+_LICENCE = re.compile(r"公有领域.{0,40}$|本作品.{0,60}(著作权法|公有领域)|维基文库社群")
+_CAPTION_CREDIT = re.compile(r"(记者|摄影|通讯员|供图|图片来源)[^。]{0,20}\s*摄\s*$|新华社记者[^。]{0,12}摄")
+END_MARKER = re.compile(
+    r"^(相关报道|相关链接|相关附件|相关新闻|相关阅读|延伸阅读|打印本页|关闭窗口|[(（【]?\s*责任编辑)"
+)
+
+SHORT_CHROME = 120  # chrome lines are short; a long paragraph is never chrome by pattern alone
+
+
+def is_chrome(text: str) -> bool:
+    if text in TOOLBAR or _SYMBOLS_ONLY.match(text) or _LICENCE.search(text):
+        return True
+    return len(text) <= SHORT_CHROME and _CHROME.search(text) is not None
+
+
+def chrome_flags(texts: list[str]) -> list[bool]:
+    """is_chrome for each paragraph, and the neighbours chrome gives away: the
+    items of a breadcrumb laid out one per line around `>`, the source's name
+    on the line after a bare `来源：`."""
+    flags = [is_chrome(t) for t in texts]
+    for i, text in enumerate(texts):
+        if text in _SEPARATORS:
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(texts) and len(texts[j]) <= 16:
+                    flags[j] = True
+        elif re.match(r"^(来源|稿源|信息来源)\s*[:：]?$", text) and i + 1 < len(texts) and len(texts[i + 1]) <= 20:
+            flags[i + 1] = True
+    return flags
+
+
+def is_photo_credit(text: str) -> bool:
+    """`株洲日报记者 谭清云 摄`, `…开幕。国务院总理李克强作政府工作报告。新华社记者 姚大伟 摄`"""
+    return len(text) <= 160 and _CAPTION_CREDIT.search(text) is not None
+
+
+def is_end_marker(text: str) -> bool:
+    return END_MARKER.match(text) is not None
+
+
+def duplicate_flags(texts: list[str], end: int | None, *, min_len: int = 8) -> list[bool]:
+    """Which paragraphs repeat earlier text: exact repeats of at least `min_len`
+    folded characters anywhere; after `end` (the index of the page's end marker),
+    any repeat, or a paragraph whose opening is already in the document (a
+    repeated opening glued to its salutation)."""
+    seen: set[str] = set()
+    corpus: list[str] = []
+    flags = []
+    for i, text in enumerate(texts):
+        key = textnorm.fold(text)
+        after = end is not None and i > end
+        opening = re.sub(r"^各位代表[:：!！]", "", key)[:20]
+        dup = key in seen and (after or len(key) >= min_len)
+        if after and not dup and len(opening) >= 10:
+            dup = any(opening in earlier for earlier in corpus)
+        flags.append(dup)
+        seen.add(key)
+        if not after:
+            corpus.append(key)
+    return flags

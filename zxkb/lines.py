@@ -1,0 +1,130 @@
+"""Text -> raw paragraphs (pure). Undoes what web pages and scrapers did to the
+lines of a report, before anything is classified:
+
+- HTML comments, literal `<U+00A0>` strings and zero-width characters go;
+- markdown markup (`#` headings, `**bold**`, `- ` bullets) is stripped but remembered;
+- in files whose paragraphs are separated by blank lines, the lines of one block
+  are one paragraph (Wikisource breaks lines wherever the wiki had a link:
+  `政府工作报\\n告`, `“\\n十三五\\n”`), unless a line is indented as a new paragraph;
+- an orphan section number (`一、` alone on a line) joins the text that follows;
+- a whole report on one line is split at paragraph marks and headings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from zxkb.numbering import NUMERAL_CHARS
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_LITERAL_CODEPOINT = re.compile(r"<U\+([0-9A-F]{4,6})>", re.I)  # `<U+00A0>` left by a converter
+_INDENT = re.compile(r"^(\u3000{2,}|[ \t\u00a0]{2,}|\t)")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
+_BOLD = re.compile(r"^(\*\*|__)(.+)\1$")
+_BULLET = re.compile(r"^[-*•·]\s+(.*)$")
+_MARKUP_LINE = re.compile(r"^([-*•·]\s|#{1,6}\s|\*\*)")  # a markdown list item or heading is a line of its own
+_SALUTATION = re.compile(r"(?<=[^\s。！？!?])(?=各位代表[：:！!])")  # glued to the line before it
+_ORPHAN_NUMBER = re.compile(rf"^([{NUMERAL_CHARS}]+、|[(（][{NUMERAL_CHARS}]+[)）]|第[{NUMERAL_CHARS}]+[章部分节])$")
+
+LONG_LINE = 2000  # a line this long holds many paragraphs
+BLANK_MODE_RATIO = 0.2  # blocks per non-empty line above which blank lines separate paragraphs
+BLANK_MODE_BLOCKS = 10
+
+
+@dataclass
+class RawPara:
+    text: str
+    md_level: int = 0  # markdown heading level (# count), 0 if none
+    bold: bool = False  # the whole line was **bold**
+    bullet: bool = False  # a `- ` / `* ` / `• ` list item
+
+    @property
+    def markup(self) -> bool:
+        return bool(self.md_level or self.bold or self.bullet)
+
+
+def _strip_markup(line: str) -> RawPara:
+    para = RawPara(line)
+    m = _MD_HEADING.match(line)
+    if m:
+        para.md_level, line = len(m.group(1)), m.group(2)
+    m = _BOLD.match(line)
+    if m:
+        para.bold, line = True, m.group(2).strip()
+    elif para.md_level == 0:
+        m = _BULLET.match(line)
+        if m:
+            para.bullet, line = True, m.group(1)
+    para.text = line.strip()
+    return para
+
+
+def _blocks(text: str) -> list[list[str]]:
+    """Blank-line separated blocks of raw lines (a line of only zero-width
+    characters is no line at all, and no blank either)."""
+    blocks: list[list[str]] = [[]]
+    for line in text.split("\n"):
+        if not line.strip():
+            if line.translate(_ZERO_WIDTH) == line and blocks[-1]:
+                blocks.append([])
+            continue
+        blocks[-1].append(line)
+    return [b for b in blocks if b]
+
+
+def _codepoint(m: re.Match[str]) -> str:
+    ch = chr(int(m.group(1), 16))
+    return " " if ch.isspace() else ch
+
+
+def _split_long(text: str) -> list[str]:
+    """A report glued into one line: split at indentation marks, before
+    salutations and headings that follow a sentence end."""
+    parts = re.split(r"\u3000{2,}|\s{4,}", text)
+    out: list[str] = []
+    boundary = re.compile(
+        rf"(?<=[。！？!?：:])(?=[{NUMERAL_CHARS}]{{1,3}}、|[（(][{NUMERAL_CHARS}]{{1,3}}[）)]|——)"
+        r"|(?=各位代表[：:！!])"  # the salutation always opens a paragraph
+        r"|(?<=摄)\s+|(?<=日电)"  # after a photo credit, after a news agency's dateline
+    )
+    for part in parts:
+        out.extend(p for p in boundary.split(part) if p.strip())
+    return out
+
+
+def raw_paragraphs(text: str) -> list[RawPara]:
+    text = _LITERAL_CODEPOINT.sub(_codepoint, _HTML_COMMENT.sub("\n", text))
+    blocks = _blocks(text)
+    lines = sum(len(b) for b in blocks)
+    blank_mode = len(blocks) >= BLANK_MODE_BLOCKS and len(blocks) / lines >= BLANK_MODE_RATIO
+    pieces: list[str] = []
+    for block in blocks:
+        if not blank_mode:
+            pieces.extend(block)
+            continue
+        # One block, one paragraph; a line indented as a paragraph, or a markdown
+        # list item or heading, starts another.
+        current = ""
+        for i, line in enumerate(block):
+            if i and (_INDENT.match(line) or _MARKUP_LINE.match(line)) and current.strip():
+                pieces.append(current)
+                current = ""
+            joiner = " " if current and line[:1].isspace() else ""
+            current += joiner + line.translate(_ZERO_WIDTH).strip()
+        pieces.append(current)
+    paras: list[RawPara] = []
+    for piece in pieces:
+        piece = piece.translate(_ZERO_WIDTH).strip()
+        if not piece:
+            continue
+        for part in _split_long(piece) if len(piece) > LONG_LINE else _SALUTATION.split(piece):
+            para = _strip_markup(part.strip())
+            if not para.text:
+                continue
+            if paras and _ORPHAN_NUMBER.match(paras[-1].text) and not para.markup:
+                paras[-1].text += para.text
+                continue
+            paras.append(para)
+    return paras

@@ -27,6 +27,7 @@ _CHROME_PATTERNS = [
     r"^[(（【\[]?\s*(责任编辑|编辑|校对|审核)\s*[:：]",
     r"^(相关报道|相关链接|相关附件|相关新闻|相关阅读|延伸阅读|相关文章|推荐阅读)",
     r"^(分享到|分享至|扫一扫|打开微信)",
+    r"点击(图片|进入|查看|这里)|相关文档[:：]",
     r"^[0-9a-f]{16,}[:：]?$",  # hash ids left by a scraper
     r"^新华社[\u4e00-\u9fff]{2,4}\d{1,2}月\d{1,2}日电$",  # dateline
     r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*\d{1,2}\s*[时:：]\s*\d{1,2}",  # publication time stamp
@@ -77,11 +78,14 @@ def is_end_marker(text: str) -> bool:
     return END_MARKER.match(text) is not None
 
 
-def duplicate_flags(texts: list[str], end: int | None, *, min_len: int = 8) -> list[bool]:
+def duplicate_flags(
+    texts: list[str], end: int | None, *, headings: list[bool] | None = None, min_len: int = 20
+) -> list[bool]:
     """Which paragraphs repeat earlier text: exact repeats of at least `min_len`
-    folded characters anywhere; after `end` (the index of the page's end marker),
-    any repeat, or a paragraph whose opening is already in the document (a
-    repeated opening glued to its salutation)."""
+    folded characters anywhere, headings excepted (a table of contents names them
+    first); after `end` (the index of the page's end marker), any repeat, or a
+    paragraph whose opening is already in the document (a repeated opening glued
+    to its salutation)."""
     seen: set[str] = set()
     corpus: list[str] = []
     flags = []
@@ -89,7 +93,7 @@ def duplicate_flags(texts: list[str], end: int | None, *, min_len: int = 8) -> l
         key = textnorm.fold(text)
         after = end is not None and i > end
         opening = re.sub(r"^各位代表[:：!！]", "", key)[:20]
-        dup = key in seen and (after or len(key) >= min_len)
+        dup = key in seen and (after or (len(key) >= min_len and not (headings and headings[i])))
         if after and not dup and len(opening) >= 10:
             dup = any(opening in earlier for earlier in corpus)
         flags.append(dup)

@@ -51,6 +51,11 @@ def heading_number(text: str) -> tuple[int, str, str]:
     return 0, "", text
 
 
+def is_part(text: str) -> bool:
+    """`附件1`, `名词解释`, `注释`: the start of an appendix or glossary."""
+    return len(text) <= 12 and _PART.match(text) is not None
+
+
 def _first_sentence(text: str) -> tuple[str, str]:
     m = _SENTENCE_MARK.search(text)
     if not m:
@@ -87,7 +92,7 @@ def find_headings(texts: Sequence[str], md_levels: Sequence[int]) -> list[Headin
     in_part = False
     for i, (text, md) in enumerate(zip(texts, md_levels, strict=True)):
         heading: Heading | None = None
-        if _PART.match(text) and len(text) <= 12:
+        if is_part(text):
             in_part, sub = True, 0
             heading = Heading(1, re.sub(r"[\s:：]", "", text), re.sub(r"[\s:：]", "", text))
         elif in_part:

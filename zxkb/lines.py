@@ -86,7 +86,7 @@ def _split_long(text: str) -> list[str]:
     out: list[str] = []
     boundary = re.compile(
         rf"(?<=[。！？!?：:])(?=[{NUMERAL_CHARS}]{{1,3}}、|[（(][{NUMERAL_CHARS}]{{1,3}}[）)]|——)"
-        r"|(?=各位代表[：:！!])"  # the salutation always opens a paragraph
+        r"|(?=各位代表[：:！!])|(?<=各位代表[：:！!])"  # the salutation is a paragraph of its own
         r"|(?<=摄)\s+|(?<=日电)"  # after a photo credit, after a news agency's dateline
     )
     for part in parts:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 
 from zxkb import chrome, frontmatter
-from zxkb.headings import Heading, find_headings
+from zxkb.headings import Heading, find_headings, heading_number, is_part
 from zxkb.lines import RawPara, raw_paragraphs
 from zxkb.models import Block, Kind, ParsedDocument, ParsedSection
 from zxkb.numbering import make_path
@@ -90,7 +90,7 @@ def _end_marker(paras: list[RawPara], start: int) -> int | None:
     long_seen = 0
     for i in range(start, len(paras)):
         text = paras[i].text
-        if chrome.is_end_marker(text) and long_seen >= 5:
+        if chrome.is_end_marker(text) and long_seen >= 2:
             return i
         long_seen += len(text) >= 100
     return None
@@ -100,6 +100,8 @@ def _continues(prev: RawPara, nxt: RawPara) -> bool:
     """Was one paragraph cut in two here (a newspaper's page break)?"""
     if prev.markup or nxt.markup or ends_sentence(prev.text):
         return False
+    if heading_number(nxt.text)[0] or heading_number(prev.text)[0] or is_part(nxt.text) or is_part(prev.text):
+        return False
     short_title_like = len(prev.text) <= SHORT_LINE and not _unclosed(prev.text)
     return not short_title_like
 
@@ -107,7 +109,9 @@ def _continues(prev: RawPara, nxt: RawPara) -> bool:
 def _kinds(paras: list[RawPara], fm: frontmatter.FrontMatter, is_chrome: list[bool]) -> list[Kind]:
     noise_start = _trailing_noise(paras, fm.end)
     end = _end_marker(paras, fm.end)
-    dup = chrome.duplicate_flags([p.text for p in paras], end)
+    dup = chrome.duplicate_flags(
+        [p.text for p in paras], end, headings=[bool(p.md_level or heading_number(p.text)[0]) for p in paras]
+    )
     kinds: list[Kind] = []
     for i, p in enumerate(paras):
         kind: Kind

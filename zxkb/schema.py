@@ -18,8 +18,10 @@ MIGRATIONS: tuple[str, ...] = (
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );
+    -- AUTOINCREMENT: an id is never reused, so a reference like 3:27 never
+    -- comes to name a paragraph of another document after zxkb rm.
     CREATE TABLE documents (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         title TEXT NOT NULL,
         subtitle TEXT,
         author TEXT,

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from zxkb import textnorm
-
 # A paragraph that is exactly one of these is a toolbar or widget label.
 TOOLBAR = frozenset(
     "下载|打印|全屏|收藏|加大|还原|减小|大|中|小|默认|分享|分享到|分享：|分享:|】|【|【字号：|【字体：|字号|字体|"
@@ -37,9 +35,12 @@ _CHROME_PATTERNS = [
     r"^<!--|^-->$|-->$",
 ]
 _CHROME = re.compile("|".join(f"(?:{p})" for p in _CHROME_PATTERNS), re.I)
+_SPACE = re.compile(r"\s+")
 _SYMBOLS_ONLY = re.compile(r"^[\W_]+$")
 _SEPARATORS = frozenset((">", ">>", "＞", "＞＞", "»", "/", "|"))
-_LICENCE = re.compile(r"公有领域.{0,40}$|本作品.{0,60}(著作权法|公有领域)|维基文库社群")
+_LICENCE = re.compile(
+    r"(公有领域|公有領域).*(作品|著作|版权|版權|维基|維基)|(作品|著作|版权|版權).*(公有领域|公有領域)|维基文库社群"
+)
 _CAPTION_CREDIT = re.compile(r"(记者|摄影|通讯员|供图|图片来源)[^。]{0,20}\s*摄\s*$|新华社记者[^。]{0,12}摄")
 END_MARKER = re.compile(
     r"^(相关报道|相关链接|相关附件|相关新闻|相关阅读|延伸阅读|打印本页|关闭窗口|[(（【]?\s*责任编辑)"
@@ -90,7 +91,7 @@ def duplicate_flags(
     corpus: list[str] = []
     flags = []
     for i, text in enumerate(texts):
-        key = textnorm.fold(text)
+        key = _SPACE.sub("", text)  # a repeated copy is the same text, byte for byte
         after = end is not None and i > end
         opening = re.sub(r"^各位代表[:：!！]", "", key)[:20]
         dup = key in seen and (after or (len(key) >= min_len and not (headings and headings[i])))

@@ -23,6 +23,7 @@ HEADING_MAX = 60  # a heading line is at most this long
 UNNUMBERED_MAX = 30
 
 _TOP = re.compile(rf"^([{NUMERAL_CHARS}]+)、\s*(.*)$")
+_BARE = re.compile(rf"^([{NUMERAL_CHARS}]{{1,3}})$")  # a section number alone, its section untitled (1960)
 _SUB = re.compile(rf"^[(（]([{NUMERAL_CHARS}]+)[)）]\s*(.*)$")
 _PART = re.compile(
     r"^(附件\s*[0-9一二三四五六七八九十]*|附录\s*[0-9一二三四五六七八九十]*|附表\s*\d*|名词解释|名词注释|注释|注解)\s*[:：]?$"
@@ -107,6 +108,9 @@ def find_headings(texts: Sequence[str], md_levels: Sequence[int]) -> list[Headin
             if level == 1 and n == top + 1 and rest and _is_line(text, md):
                 top, sub = n, 0
                 heading = Heading(1, number, rest.rstrip("。"))
+            elif _BARE.match(text) and cn_to_int(text) == top + 1:
+                top, sub = top + 1, 0
+                heading = Heading(1, text, "")
             elif level == 2 and n == sub + 1 and rest:
                 if _is_line(text, md):
                     sub = n

@@ -18,6 +18,7 @@ VERSION is stored in the database; when it changes the index is rebuilt.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
@@ -29,10 +30,16 @@ VERSION = 1
 
 
 @lru_cache(maxsize=1)
-def _t2s_table() -> dict[int, int]:
+def _t2s() -> tuple[dict[int, int], frozenset[str]]:
+    """The translate table, and the characters it changes: checking a text for
+    them costs a fifth of translating it, and most texts have none."""
     data = resources.files("zxkb").joinpath("data/t2s.txt").read_text(encoding="utf-8")
     traditional, simplified = data.split("\n")[:2]
-    return str.maketrans(traditional, simplified)
+    return str.maketrans(traditional, simplified), frozenset(traditional)
+
+
+def _t2s_table() -> dict[int, int]:
+    return _t2s()[0]
 
 
 class _DropTable(dict):  # type: ignore[type-arg]
@@ -51,7 +58,12 @@ _DROP = _DropTable()
 def fold(text: str) -> str:
     """The search key of `text` (see the module docstring)."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    return text.translate(_t2s_table()).translate(_DROP)
+    table, traditional = _t2s()
+    if not traditional.isdisjoint(text):
+        text = text.translate(table)
+    if not text.isprintable() or " " in text:  # whitespace, format or control characters to drop
+        text = text.translate(_DROP)
+    return text
 
 
 def fold_map(text: str) -> tuple[str, list[int], list[int]]:
@@ -74,30 +86,26 @@ def fold_map(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(out), starts, ends
 
 
-def _is_plain_token(ch: str) -> bool:
-    """Characters stored as themselves in the index; FTS5's unicode61 tokenizer
-    keeps each one as a token of its own once they are space-separated."""
-    return "a" <= ch <= "z" or "0" <= ch <= "9" or "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+# Stored as themselves: FTS5's unicode61 tokenizer keeps each as a token of its
+# own once they are space-separated.
+# Every other character becomes an ASCII token `x<hex>`, so punctuation and rare
+# scripts are matched exactly too, never dropped by the tokenizer. Real
+# single-letter tokens cannot collide with these longer ones.
+_NOT_PLAIN = re.compile(r"[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff ]")
+_ENCODED: dict[str, str] = {}
 
 
-class _TokenTable(dict):  # type: ignore[type-arg]
-    """str.translate table: every other character becomes an ASCII token `x<hex>`,
-    so punctuation and rare scripts are matched exactly too, never dropped by the
-    tokenizer. Real single-letter tokens cannot collide with these longer ones."""
-
-    def __missing__(self, cp: int) -> str:
-        ch = chr(cp)
-        value = " " if ch == " " else ch if _is_plain_token(ch) else f"x{cp:x}"
-        self[cp] = value
-        return value
-
-
-_TOKENS = _TokenTable()
+def _encode(m: re.Match[str]) -> str:
+    ch = m.group()
+    token = _ENCODED.get(ch)
+    if token is None:
+        token = _ENCODED[ch] = f"x{ord(ch):x}"
+    return token
 
 
 def tokens(key: str) -> str:
     """FTS5 text for a search key: one space-separated token per character."""
-    return " ".join(key).translate(_TOKENS)
+    return _NOT_PLAIN.sub(_encode, " ".join(key))
 
 
 def index_text(text: str) -> str:

@@ -90,6 +90,16 @@ def test_initiative_titles(text: str, title: str) -> None:
     assert initiative_title(text) == title
 
 
+def test_an_address_to_the_audience_is_not_a_title() -> None:
+    assert (
+        initiative_title("各位委员、同志们,过去一年工作成绩的取得,是中共株洲市委正确领导的结果。")
+        == "过去一年工作成绩的取得"
+    )
+    assert (
+        initiative_title("各位代表！蓝图已经绘就，实干创造未来。让我们更加紧密地团结") == "蓝图已经绘就，实干创造未来"
+    )
+
+
 def test_long_first_clause_is_cut_and_a_bare_year_is_not_a_title() -> None:
     title = initiative_title("2019年,市政协坚持以习近平新时代中国特色社会主义思想为指引,在中共株洲市委的坚强领导下。")
     assert title.startswith("2019年,市政协坚持")  # `2019年` alone is extended to the next clause

@@ -28,6 +28,7 @@ CLOSERS = "”’\"'」』）)】》〕"
 OPENERS = "“‘「『（(【《〔"
 CLAUSE_END = "，,；;：:。！？!?"
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_ADDRESS = re.compile(r"^(各位代表|各位委员|同志们|代表们|委员们)[、，,！!：:]?(同志们|朋友们)?[，,！!：:]?")
 _URL = re.compile(r"(https?://|www\.)\S+", re.I)
 
 SHORT_LEAD = 20  # a lead sentence this short is the paragraph's initiative title
@@ -53,7 +54,9 @@ def _unclosed(text: str) -> bool:
 
 
 def initiative_title(text: str) -> str:
-    """The lead sentence when short (`更好发挥专门协商机构作用。…`), else the first clause."""
+    """The lead sentence when short (`更好发挥专门协商机构作用。…`), else the first
+    clause; an address to the audience (`各位代表！`) is not a title."""
+    text = _ADDRESS.sub("", text) or text
     m = re.search(r"[。！？!?]", text)
     sentence, rest = (text[: m.start()], text[m.end() :]) if m else (text, "")
     if len(sentence) <= SHORT_LEAD and rest:

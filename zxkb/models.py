@@ -12,6 +12,8 @@ Kind = Literal["body", "heading", "front", "noise", "chrome", "duplicate"]
 # licence footers, link lists); duplicate: a repeated copy of earlier text.
 KINDS: tuple[Kind, ...] = ("body", "heading", "front", "noise", "chrome", "duplicate")
 SET_ASIDE: tuple[Kind, ...] = ("front", "noise", "chrome", "duplicate")
+# What the index holds: chrome and repeated copies are kept, but nobody searches them.
+INDEXED: tuple[Kind, ...] = ("body", "heading", "front", "noise")
 
 
 # --- parsing -------------------------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 from zxkb import schema, textnorm
 from zxkb.errors import DatabaseMissing, DatabaseUnreadable, NotFound
 from zxkb.models import (
+    INDEXED,
     DocInfo,
     Initiative,
     Kind,
@@ -77,8 +78,8 @@ def _check_normaliser(conn: sqlite3.Connection) -> None:
     if row is not None and int(row[0]) == textnorm.VERSION:
         return
     with transaction(conn):
-        conn.execute("DELETE FROM paragraphs_fts")
-        rows = conn.execute("SELECT id, text FROM paragraphs").fetchall()
+        conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('delete-all')")
+        rows = conn.execute(f"SELECT id, text FROM paragraphs WHERE kind IN {INDEXED!r}").fetchall()
         conn.executemany(
             "INSERT INTO paragraphs_fts(rowid, tokens) VALUES (?, ?)",
             ((pid, textnorm.index_text(text)) for pid, text in rows),
@@ -131,7 +132,9 @@ def _delete_document(conn: sqlite3.Connection, doc_id: int) -> bool:
         "INSERT INTO paragraphs_fts(paragraphs_fts, rowid, tokens) VALUES ('delete', ?, ?)",
         (
             (pid, textnorm.index_text(text))
-            for pid, text in conn.execute("SELECT id, text FROM paragraphs WHERE doc_id = ?", (doc_id,)).fetchall()
+            for pid, text in conn.execute(
+                f"SELECT id, text FROM paragraphs WHERE doc_id = ? AND kind IN {INDEXED!r}", (doc_id,)
+            ).fetchall()
         ),
     )
     conn.execute("DELETE FROM paragraphs WHERE doc_id = ?", (doc_id,))
@@ -189,10 +192,11 @@ def add_document(
                     block.text,
                 ),
             )
-            conn.execute(
-                "INSERT INTO paragraphs_fts(rowid, tokens) VALUES (?, ?)",
-                (cur.lastrowid, textnorm.index_text(block.text)),
-            )
+            if block.kind in INDEXED:
+                conn.execute(
+                    "INSERT INTO paragraphs_fts(rowid, tokens) VALUES (?, ?)",
+                    (cur.lastrowid, textnorm.index_text(block.text)),
+                )
     return doc_id
 
 

@@ -42,7 +42,13 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[dict[str, object]]]
 
 
 def ingest_file(
-    conn: sqlite3.Connection, path: Path, *, encoding: str | None = None, max_bytes: int = MAX_BYTES
+    conn: sqlite3.Connection,
+    path: Path,
+    *,
+    encoding: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    text_field: str | None = None,
+    title_field: str | None = None,
 ) -> list[dict[str, object]]:
     """Ingest the reports in one file. Returns, per report, what was stored or
     {"source", "skipped": reason}."""
@@ -56,7 +62,7 @@ def ingest_file(
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}") from exc
-    records = read_records(path.resolve(), data, encoding=encoding)
+    records = read_records(path.resolve(), data, encoding=encoding, text_field=text_field, title_field=title_field)
     return [ingest_record(conn, record) for record in records]
 
 
@@ -88,6 +94,8 @@ def ingest_paths(
     encoding: str | None = None,
     max_bytes: int = MAX_BYTES,
     on_file: Callable[[Path], None] | None = None,
+    text_field: str | None = None,
+    title_field: str | None = None,
 ) -> IngestReport:
     files, errors = collect(paths)
     ingested: list[dict[str, object]] = []
@@ -96,7 +104,9 @@ def ingest_paths(
         if on_file:
             on_file(path)
         try:
-            results = ingest_file(conn, path, encoding=encoding, max_bytes=max_bytes)
+            results = ingest_file(
+                conn, path, encoding=encoding, max_bytes=max_bytes, text_field=text_field, title_field=title_field
+            )
         except ZxkbError as exc:
             errors.append({"source": str(path), "error": exc.message})
             continue

@@ -123,14 +123,32 @@ def ingest(
         str | None, typer.Option("--encoding", help="Decode every file with this encoding (default: detect).")
     ] = None,
     max_size: Annotated[float, typer.Option("--max-size", help="Largest file to accept, in MB.")] = 50,
+    text_field: Annotated[
+        str | None,
+        typer.Option(
+            "--text-field", help="CSV column / JSON key with the report's text (default: full_text, content, text)."
+        ),
+    ] = None,
+    title_field: Annotated[
+        str | None,
+        typer.Option("--title-field", help="CSV column / JSON key with the report's title (default: title)."),
+    ] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Add report files (.txt, .md) to the knowledge base. Files already stored are skipped."""
+    """Add report files to the knowledge base: .txt, .md, .html, .docx (one report each), .csv and .jsonl/.json
+    (one report per row or record). Reports already stored are skipped."""
     from zxkb.ingest import ingest_paths
 
     conn = _connect(db, create=True)
-    report = ingest_paths(conn, paths, encoding=encoding, max_bytes=int(max_size * 1024 * 1024))
+    report = ingest_paths(
+        conn,
+        paths,
+        encoding=encoding,
+        max_bytes=int(max_size * 1024 * 1024),
+        text_field=text_field,
+        title_field=title_field,
+    )
     if json:
         from zxkb.render import json as render
 

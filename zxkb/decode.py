@@ -93,7 +93,7 @@ def _forced(data: bytes, encoding: str) -> tuple[str, str]:
             f"cannot decode as {encoding}: {_where(data, exc.start)} is not valid {encoding}",
             "try without --encoding to let zxkb detect it",
         ) from exc
-    if _stats(text).bad_share > MAX_BAD:
+    if text_stats(text).bad_share > MAX_BAD:
         raise _binary(data)
     return text, name.removesuffix("-sig")
 
@@ -151,7 +151,7 @@ def _detect(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         furthest = ("utf-8", exc.start)
     else:
-        if not _stats(text).clean:
+        if not text_stats(text).clean:
             raise _binary(data)
         return text, "utf-8"
     return _chinese(data, furthest)
@@ -167,7 +167,7 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
             text = data.decode(name)
         except UnicodeDecodeError:
             continue
-        stats = _stats(text)
+        stats = text_stats(text)
         if not stats.clean or (stats.non_ascii and stats.cjk_share < MIN_CJK):
             continue
         score = stats.common_share + (stats.chars - stats.non_ascii) / stats.chars
@@ -190,7 +190,7 @@ def _chinese(data: bytes, furthest: tuple[str, int]) -> tuple[str, str]:
                 furthest = (name, exc.start)
             continue
         big5_seen = big5_seen or name != "gb18030"
-        candidates.append((text, name, _stats(text)))
+        candidates.append((text, name, text_stats(text)))
     good = [c for c in candidates if _chinese_text(c[2])]
     if good:
         gb = next((c for c in good if c[1] == "gb18030"), None)
@@ -270,7 +270,8 @@ def _is_common(ch: str) -> bool:
     return 0xA440 <= code <= 0xC67E
 
 
-def _stats(text: str) -> TextStats:
+def text_stats(text: str) -> TextStats:
+    """What a decoded text is made of."""
     bad = non_ascii = cjk = hanzi = common = 0
     for ch, n in Counter(text).items():
         if ch < "\x80":
@@ -287,11 +288,6 @@ def _stats(text: str) -> TextStats:
         elif unicodedata.category(ch) in _BAD_CATEGORIES:
             bad += n
     return TextStats(len(text), bad, non_ascii, cjk, hanzi, common)
-
-
-def text_stats(text: str) -> TextStats:
-    """What a decoded text is made of (for tests and benchmarks)."""
-    return _stats(text)
 
 
 # --- errors ---------------------------------------------------------------------

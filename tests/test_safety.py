@@ -52,7 +52,9 @@ def _consistent(db: Path) -> dict[str, int]:
         orphans = conn.execute(
             "SELECT count(*) FROM paragraphs WHERE doc_id NOT IN (SELECT id FROM documents)"
         ).fetchone()[0]
-        paragraphs = conn.execute("SELECT count(*) FROM paragraphs WHERE kind NOT IN ('chrome', 'duplicate')").fetchone()[0]
+        paragraphs = conn.execute(
+            "SELECT count(*) FROM paragraphs WHERE kind NOT IN ('chrome', 'duplicate')"
+        ).fetchone()[0]
         indexed = conn.execute("SELECT count(*) FROM paragraphs_fts_docsize").fetchone()[0]
         assert orphans == 0 and indexed == paragraphs
         return {"docs": docs, "paragraphs": paragraphs}

@@ -6,16 +6,24 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from zxkb import store
 from zxkb.errors import InputError, ZxkbError
-from zxkb.formats import SUFFIXES, Record, read_records
+from zxkb.formats import SUFFIXES, ReadOptions, Record, read_records
 from zxkb.models import KINDS, SET_ASIDE, IngestReport
 from zxkb.parse import body_chars, parse_report
 
 MIN_REPORT_CHARS = 120  # less body text than this is a stub, not a report
 MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    read: ReadOptions = field(default_factory=ReadOptions)  # encoding, text and title fields
+    max_bytes: int = MAX_BYTES  # a larger file is refused: too large to be a report
+    replace: bool = False  # a changed file replaces the document ingested from the same path
 
 
 def collect(paths: Iterable[Path]) -> tuple[list[Path], list[dict[str, object]]]:
@@ -42,28 +50,22 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[dict[str, object]]]
     return files, errors
 
 
-def ingest_file(
-    conn: sqlite3.Connection,
-    path: Path,
-    *,
-    encoding: str | None = None,
-    max_bytes: int = MAX_BYTES,
-    replace: bool = False,
-) -> list[dict[str, object]]:
+def ingest_file(conn: sqlite3.Connection, path: Path, options: IngestOptions | None = None) -> list[dict[str, object]]:
     """Ingest the reports in one file. Returns, per report, what was stored or
     {"source", "skipped": reason}."""
+    options = options or IngestOptions()
     try:
         size = path.stat().st_size
-        if size > max_bytes:
+        if size > options.max_bytes:
             raise InputError(
-                f"the file is {size / 1e6:.1f} MB, more than the {max_bytes / 1e6:.0f} MB limit for one report",
+                f"the file is {size / 1e6:.1f} MB, more than the {options.max_bytes / 1e6:.0f} MB limit for one report",
                 "raise the limit with --max-size MB if this really is one report",
             )
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}") from exc
-    records = read_records(path.resolve(), data, encoding=encoding)
-    return [ingest_record(conn, record, replace=replace) for record in records]
+    records = read_records(path.resolve(), data, options.read)
+    return [ingest_record(conn, record, replace=options.replace) for record in records]
 
 
 def ingest_record(conn: sqlite3.Connection, record: Record, *, replace: bool = False) -> dict[str, object]:
@@ -99,10 +101,8 @@ def ingest_record(conn: sqlite3.Connection, record: Record, *, replace: bool = F
 def ingest_paths(
     conn: sqlite3.Connection,
     paths: Iterable[Path],
+    options: IngestOptions | None = None,
     *,
-    encoding: str | None = None,
-    max_bytes: int = MAX_BYTES,
-    replace: bool = False,
     on_file: Callable[[int, int, Path], None] | None = None,
 ) -> IngestReport:
     """Ingest every report file under `paths`; `on_file(done, total, path)` is
@@ -114,9 +114,9 @@ def ingest_paths(
         if on_file:
             on_file(done, len(files), path)
         try:
-            results = ingest_file(conn, path, encoding=encoding, max_bytes=max_bytes, replace=replace)
+            results = ingest_file(conn, path, options)
         except ZxkbError as exc:
-            errors.append({"source": str(path), "error": exc.message})
+            errors.append({"source": str(path), "error": exc.message, **({"hint": exc.hint} if exc.hint else {})})
             continue
         for result in results:
             if "skipped" in result:

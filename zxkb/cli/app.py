@@ -134,22 +134,38 @@ def ingest(
     replace: Annotated[
         bool, typer.Option("--replace", help="A changed file replaces the document ingested from the same path.")
     ] = False,
+    text_field: Annotated[
+        str | None,
+        typer.Option(
+            "--text-field", help="CSV column / JSON key with the report's text (default: full_text, content, text)."
+        ),
+    ] = None,
+    title_field: Annotated[
+        str | None,
+        typer.Option("--title-field", help="CSV column / JSON key with the report's title (default: title)."),
+    ] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Add report files to the knowledge base, one transaction per report.
-    Unchanged files are skipped; a file that fails is reported and the others still go in."""
-    from zxkb.ingest import ingest_paths
+    """Add reports to the knowledge base, one transaction each: .txt, .md, .html, .docx (one report a file),
+    .csv and .jsonl/.json (one report per row or record). Unchanged reports are skipped; a file that fails
+    is reported and the others still go in."""
+    from zxkb.formats import ReadOptions
+    from zxkb.ingest import IngestOptions, ingest_paths
 
     conn = _connect(db, create=True)
-    options = {"encoding": encoding, "max_bytes": int(max_size * 1024 * 1024), "replace": replace}
+    options = IngestOptions(
+        read=ReadOptions(encoding, text_field, title_field),
+        max_bytes=int(max_size * 1024 * 1024),
+        replace=replace,
+    )
     if sys.stderr.isatty():
         from zxkb.render import human
 
         with human.progress("Ingesting") as on_file:
-            report = ingest_paths(conn, paths, on_file=on_file, **options)  # type: ignore[arg-type]
+            report = ingest_paths(conn, paths, options, on_file=on_file)
     else:
-        report = ingest_paths(conn, paths, **options)  # type: ignore[arg-type]
+        report = ingest_paths(conn, paths, options)
     if json:
         from zxkb.render import json as render
 

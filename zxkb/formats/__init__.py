@@ -1,38 +1,55 @@
-"""File formats -> report records. A file holds one report (.txt, .md) or many
-(one per CSV row or JSON Lines record); each becomes a Record, and each Record
-becomes its own document.
+"""File formats -> report records. A file holds one report (.txt, .md, .html,
+.docx) or many (one per CSV row or JSON record); each becomes a Record, and each
+Record becomes its own document.
 
 Readers return text with `\\n` line endings in which headings may be marked the
-markdown way (`# title`, `### 一、…`): that is what zxkb.parse reads.
+markdown way (`# title`, `### 一、…`): that is what zxkb.parse reads. Each
+format lives in its own module, imported only when a file of that type comes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from zxkb.decode import decode
 from zxkb.errors import InputError
+from zxkb.formats.record import ReadOptions, Record
 
-
-@dataclass(frozen=True)
-class Record:
-    text: str
-    source: str  # the file's path; `path#N` for the N-th record (1-based) of a multi-report file
-    meta: dict[str, str] = field(default_factory=dict)  # what the file says: title, year, date, region, url
-    encoding: str | None = None
-
+__all__ = ["SUFFIXES", "ReadOptions", "Record", "read_records"]
 
 TEXT_SUFFIXES = (".txt", ".md")
-SUFFIXES = TEXT_SUFFIXES
+CSV_SUFFIXES = (".csv", ".tsv")
+JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
+HTML_SUFFIXES = (".html", ".htm")
+DOCX_SUFFIXES = (".docx",)
+SUFFIXES = TEXT_SUFFIXES + CSV_SUFFIXES + JSON_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES
 
 
-def read_records(path: Path, data: bytes, *, encoding: str | None = None) -> list[Record]:
-    """The reports in one file's bytes."""
+def read_records(path: Path, data: bytes, options: ReadOptions | None = None) -> list[Record]:
+    """The reports in one file's bytes. options.encoding forces the text encoding;
+    options.text_field and title_field name the CSV column or JSON key holding a
+    report's text and title (default: found by name, see zxkb.formats.fields)."""
+    options = options or ReadOptions()
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        text, used = decode(data, encoding)
-        return [Record(text, str(path), {}, used)]
+        from zxkb.formats import text_file
+
+        return text_file.read(path, data, options)
+    if suffix in CSV_SUFFIXES:
+        from zxkb.formats import csv_file
+
+        return csv_file.read(path, data, options)
+    if suffix in JSON_SUFFIXES:
+        from zxkb.formats import json_file
+
+        return json_file.read(path, data, options)
+    if suffix in HTML_SUFFIXES:
+        from zxkb.formats import html_file
+
+        return html_file.read(path, data, options)
+    if suffix in DOCX_SUFFIXES:
+        from zxkb.formats import docx_file
+
+        return docx_file.read(path, data, options)
     raise InputError(
         f"not a report file type ({suffix or 'no suffix'})",
         f"zxkb ingests {', '.join(SUFFIXES)} files",

@@ -40,6 +40,7 @@ _SYMBOLS_ONLY = re.compile(r"^[\W_]+$")
 _SEPARATORS = frozenset((">", ">>", "＞", "＞＞", "»", "/", "|"))
 _LICENCE = re.compile(
     r"(公有领域|公有領域).*(作品|著作|版权|版權|维基|維基)|(作品|著作|版权|版權).*(公有领域|公有領域)|维基文库社群"
+    r"|^本模板所指|本作品.{0,80}(著作权法|版权法)"
 )
 _CAPTION_CREDIT = re.compile(r"(记者|摄影|通讯员|供图|图片来源)[^。]{0,20}\s*摄\s*$|新华社记者[^。]{0,12}摄")
 END_MARKER = re.compile(

@@ -53,6 +53,11 @@ def find_date(text: str) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+def is_title_like(text: str) -> bool:
+    """A line that can be a title: short, and not a sentence."""
+    return len(text) <= 80 and not re.search(r"[。！？!?]$", text)
+
+
 def is_date_line(text: str) -> bool:
     m = _DATE.search(unicodedata.normalize("NFKC", text))
     return m is not None and len(text) <= len(m.group(0)) + 2
@@ -86,7 +91,7 @@ def split_meeting(text: str) -> tuple[str, str | None]:
 
 def is_speaker(text: str) -> bool:
     """`蔡溪`, `国务院总理周恩来`, `北京市市长 殷勇`."""
-    if len(text) > 24 or text in _NOT_NAMES:
+    if len(text) > 24 or text in _NOT_NAMES or "的" in text or text.endswith(("报告", "会议", "讲话")):
         return False
     return _SPEAKER.match(text) is not None or _NAME.match(text) is not None
 
@@ -126,7 +131,7 @@ def front_matter(texts: Sequence[str], chrome: Sequence[bool], md_levels: Sequen
         i = 0
         while i < limit and chrome[i]:
             i += 1
-        end = i + 1 if i < limit else 0
+        end = i + 1 if i < limit and is_title_like(texts[i]) else i
         while end < limit and (
             chrome[end]
             or is_meeting_line(texts[end])
@@ -189,7 +194,7 @@ def _role(fm: FrontMatter, text: str, md_level: int) -> str:
         fm.subtitle, speaker = split_meeting(text)
         fm.author = fm.author or speaker
         return "subtitle"
-    if fm.title is None or (md_level == 1 and "title" not in fm.roles.values()):
+    if (fm.title is None and is_title_like(text)) or (md_level == 1 and "title" not in fm.roles.values()):
         title, meeting, speaker = _split_glued(text)
         fm.title = title
         if meeting and not fm.subtitle:

@@ -4,6 +4,7 @@ A file that fails is reported and the others still go in."""
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from zxkb.parse import body_chars, parse_report
 
 MIN_REPORT_CHARS = 120  # less body text than this is a stub, not a report
 MAX_BYTES = 50 * 1024 * 1024
+# A folder's own documentation is not a report; name such a file to ingest it.
+FOLDER_DOCS = re.compile(r"^(readme|license|licence|changelog|contributing|copying|notice)(\.\w+)?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,10 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[dict[str, object]]]
                 sorted(
                     p
                     for p in path.rglob("*")
-                    if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+                    if p.is_file()
+                    and p.suffix.lower() in SUFFIXES
+                    and not p.name.startswith(".")
+                    and not FOLDER_DOCS.match(p.name)
                 )
             )
         elif path.is_file():

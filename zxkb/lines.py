@@ -30,7 +30,7 @@ _ORPHAN_NUMBER = re.compile(rf"^([{NUMERAL_CHARS}]+、|[(（][{NUMERAL_CHARS}]+[
 
 LONG_LINE = 2000  # a line this long holds many paragraphs
 BLANK_MODE_RATIO = 0.2  # blocks per non-empty line above which blank lines separate paragraphs
-BLANK_MODE_BLOCKS = 10
+BLANK_MODE_BLOCKS = 3
 
 
 @dataclass

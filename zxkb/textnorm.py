@@ -18,10 +18,10 @@ VERSION is stored in the database; when it changes the index is rebuilt.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
 
 VERSION = 1
 
@@ -33,7 +33,8 @@ VERSION = 1
 def _t2s() -> tuple[dict[int, int], frozenset[str]]:
     """The translate table, and the characters it changes: checking a text for
     them costs a fifth of translating it, and most texts have none."""
-    data = resources.files("zxkb").joinpath("data/t2s.txt").read_text(encoding="utf-8")
+    with open(os.path.join(os.path.dirname(__file__), "data", "t2s.txt"), encoding="utf-8") as f:
+        data = f.read()
     traditional, simplified = data.split("\n")[:2]
     return str.maketrans(traditional, simplified), frozenset(traditional)
 

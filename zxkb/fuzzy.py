@@ -36,7 +36,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, Levenshtein
 
 from zxkb import pinyin, store, textnorm
@@ -195,27 +195,22 @@ def find_terms(
 
 # --- approximate occurrences in a paragraph (search --fuzzy) ---------------------
 
-MIN_SIMILARITY = 0.6  # of a paragraph's best window to the query key
+MIN_SIMILARITY = 0.7  # of a paragraph's best window to the query key: one wrong character in four
 
 
 def best_window(key: str, text: str) -> tuple[float, int, int]:
     """The part of `text` (folded) closest to `key`: (Levenshtein similarity,
-    start, end). rapidfuzz aligns a window of the key's length; the ends are then
-    moved by one character either way if that brings the part closer, so that a
-    missing or extra character finds the whole word (委员家 -> 委员之家)."""
-    if not key or not text:
+    start, end). Every window of the key's length, one more and one less, is
+    compared (rapidfuzz, in C), so that a missing or extra character finds the
+    whole word (委员家 -> 委员之家); ties go to the first window of the key's length."""
+    k = len(key)
+    if not k or not text:
         return 0.0, 0, 0
-    if len(text) <= len(key):
+    spans = [(i, i + n) for n in (k, k + 1, k - 1) if n >= 2 for i in range(len(text) - n + 1)]
+    if not spans:
         return Levenshtein.normalized_similarity(key, text), 0, len(text)
-    align = fuzz.partial_ratio_alignment(key, text)
-    if align is None:
+    found = process.extractOne(key, [text[a:b] for a, b in spans], scorer=Levenshtein.normalized_similarity)
+    if found is None:
         return 0.0, 0, 0
-    best = (0.0, 0, 0)
-    for da in (0, -1, 1):
-        for db in (0, 1, -1):
-            start, end = max(0, align.dest_start + da), min(len(text), align.dest_end + db)
-            if end - start >= 2:
-                sim = Levenshtein.normalized_similarity(key, text[start:end])
-                if sim > best[0]:
-                    best = (sim, start, end)
-    return best
+    _, sim, index = found
+    return float(sim), *spans[index]

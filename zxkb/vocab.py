@@ -12,7 +12,7 @@ zxkb.textnorm (the same keys that search uses):
   word may end (or start) only a phrase of three or more words (委员·之·家), and
   inside it only 之, 与 and 和 of the function words;
 - quoted terms: the text inside “…” (and each part of a list “…、…”), and
-  titles inside 《…》, up to MAX_QUOTED characters;
+  titles inside 《…》, up to MAX_QUOTED characters, with two Chinese characters;
 - section and initiative titles, whole and cut at their commas.
 
 Identical paragraphs in one document (pages that repeat the report, a repeated
@@ -84,9 +84,10 @@ def _is_content_word(word: str) -> bool:
 
 
 def _clean(text: str) -> str | None:
-    """A quoted or title string as a term: trimmed, 2..MAX_QUOTED characters, with a Chinese character."""
+    """A quoted or title string as a term: trimmed, at most MAX_QUOTED characters,
+    two of them Chinese (so not a bare quantity such as 2019年)."""
     text = text.strip(" ,.;:、。“”《》()")
-    if 2 <= len(text) <= MAX_QUOTED and _HAN.search(text):
+    if len(text) <= MAX_QUOTED and len(_HAN.findall(text)) >= 2:
         return text
     return None
 

@@ -1,18 +1,19 @@
 """Benchmark: the term vocabulary and `zxkb fuzzy` on the whole shared corpus.
 
 This branch's ingester reads .txt/.md only, so the script extracts the texts
-itself into a temporary folder first: the GBK State Council reports (decoded
-as gb18030), the `full_text` column of the provincial CSV files and the
-`content` field of the Wikisource JSON Lines files, each written as a UTF-8
-.txt file (with a `# title` line when the record has a title).
+itself into a temporary folder first: the seed, the GBK State Council reports
+(decoded as gb18030), the `full_text` column of the provincial CSV files and the
+`content` field of the Wikisource JSON Lines files, each written as a UTF-8 .txt
+file (with a `# title` line when the record has a title).
 
-It then ingests the folder twice, into two databases: once as shipped (with
-the vocabulary) and once with the vocabulary switched off
-(ZXKB_NO_VOCAB=1, read only by this benchmark's child process via
-zxkb.vocab.DISABLED_ENV), and reports what the vocabulary adds to ingest;
-then it times whole `zxkb fuzzy --json` processes for a fixed set of terms
-(median of N runs each), against `python -c pass` and `zxkb search --json`
-measured in the same run.
+Then, whole processes each time:
+- `zxkb ingest` of the folder, as shipped, and with the vocabulary switched off
+  (a child process that replaces store.add_document_terms with a no-op: the
+  peer measured in the same run), so the difference is what the vocabulary adds;
+- `store.rebuild_vocabulary` on the finished database (the build alone);
+- `zxkb fuzzy TERM --json` for a fixed set of terms, median of --runs runs each,
+  beside `python -c pass`, `import zxkb.cli`, `import zxkb.cli, rapidfuzz` and
+  `zxkb search 远程协商 --json`, to show how much of it is start-up.
 
     .venv/bin/python bench/bench_fuzzy.py [--corpus ../shared/corpus] [--runs 7]
 """
@@ -76,20 +77,30 @@ def extract(corpus: Path, dest: Path) -> int:
     return n
 
 
-def zxkb(*args: str, db: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "ZXKB_DB": str(db), **(env or {})}
-    return subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "zxkb"), *args], capture_output=True, text=True, env=full_env, check=False
-    )
+def run(args: list[str], db: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, capture_output=True, text=True, env={**os.environ, "ZXKB_DB": str(db)}, check=False)
 
 
-def timed(cmd: list[str], env: dict[str, str], runs: int) -> float:
+def timed(args: list[str], db: Path, runs: int) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd, capture_output=True, env=env, check=False)
+        run(args, db)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+ZXKB = str(ROOT / ".venv" / "bin" / "zxkb")
+NO_VOCAB = (
+    "import sys; from zxkb import store; store.add_document_terms = lambda *a: 0; "
+    "from zxkb.cli import main; sys.argv[0] = 'zxkb'; main()"
+)
+REBUILD = (
+    "import sys, time; from pathlib import Path; from zxkb import store; "
+    "conn = store.connect(Path(sys.argv[1])); t = time.perf_counter(); store.rebuild_vocabulary(conn); "
+    "print(time.perf_counter() - t)"
+)
 
 
 def main() -> None:
@@ -106,45 +117,51 @@ def main() -> None:
         chars = sum(len(p.read_text(encoding="utf-8")) for p in texts.glob("*.txt"))
         print(f"corpus: {files} reports, {chars / 1e6:.1f} M characters, extracted to .txt")
 
+        db = work / "zxkb.db"
+        bare = work / "bare.db"
         timings = {}
-        for label, env in (("without vocabulary", {"ZXKB_NO_VOCAB": "1"}), ("with vocabulary", {})):
-            db = work / f"{label.replace(' ', '-')}.db"
+        for label, path, args in (
+            ("without vocabulary", bare, [PYTHON, "-c", NO_VOCAB]),
+            ("with vocabulary", db, [ZXKB]),
+        ):
             start = time.perf_counter()
-            result = zxkb("ingest", "--json", str(texts), db=db, env=env)
+            result = run([*args, "ingest", "--json", str(texts)], path)
             timings[label] = time.perf_counter() - start
             report = json.loads(result.stdout)
             print(
                 f"ingest {label}: {timings[label]:.1f} s, {len(report['ingested'])} ingested,"
-                f" {len(report['errors'])} failed, {db.stat().st_size / 1e6:.1f} MB"
+                f" {len(report['errors'])} failed, database {path.stat().st_size / 1e6:.0f} MB"
             )
-        added = timings["with vocabulary"] - timings["without vocabulary"]
-        print(f"the vocabulary adds {added:.1f} s to ingest (+{100 * added / timings['without vocabulary']:.0f}%)")
+        base, full = timings["without vocabulary"], timings["with vocabulary"]
+        print(f"the vocabulary adds {full - base:.1f} s to ingest (x{full / base:.1f})")
+        rebuild = float(run([PYTHON, "-c", REBUILD, str(db)], db).stdout)
+        print(f"store.rebuild_vocabulary alone: {rebuild:.1f} s")
 
-        db = work / "with-vocabulary.db"
         conn = sqlite3.connect(db)
-        terms, rows = conn.execute("SELECT count(*), (SELECT count(*) FROM term_docs) FROM terms").fetchone()
+        terms, rows, chars_seen = conn.execute(
+            "SELECT count(*), (SELECT count(*) FROM term_docs), (SELECT count(*) FROM char_pinyin) FROM terms"
+        ).fetchone()
         conn.close()
-        print(f"vocabulary: {terms} terms, {rows} (term, document) rows")
+        print(f"vocabulary: {terms} terms, {rows} (term, document) rows, {chars_seen} character readings")
 
-        env = {**os.environ, "ZXKB_DB": str(db)}
-        exe = str(ROOT / ".venv" / "bin" / "zxkb")
-        python = str(ROOT / ".venv" / "bin" / "python")
         print(f"\nwhole-process wall time, median of {opts.runs} runs:")
-        base = timed([python, "-c", "pass"], env, opts.runs)
-        print(f"  {'python -c pass':<42} {base * 1000:6.0f} ms")
-        search = timed([exe, "search", "远程协商", "--json"], env, opts.runs)
-        print(f"  {'zxkb search 远程协商 --json':<42} {search * 1000:6.0f} ms")
+        for label, args in (
+            ("python -c pass", [PYTHON, "-c", "pass"]),
+            ("python -c 'import zxkb.cli'", [PYTHON, "-c", "import zxkb.cli"]),
+            ("python -c 'import zxkb.cli, zxkb.fuzzy'", [PYTHON, "-c", "import zxkb.cli, zxkb.fuzzy"]),
+            ("zxkb search 远程协商 --json", [ZXKB, "search", "远程协商", "--json"]),
+        ):
+            print(f"  {label:<44} {timed(args, db, opts.runs) * 1000:6.0f} ms")
         fuzzy_times = []
         for term in TERMS:
-            t = timed([exe, "fuzzy", term, "--json"], env, opts.runs)
+            t = timed([ZXKB, "fuzzy", term, "--json"], db, opts.runs)
             fuzzy_times.append(t)
-            top = json.loads(zxkb("fuzzy", term, "--json", "--limit", "3", db=db).stdout)["matches"]
-            print(
-                f"  {'zxkb fuzzy ' + term + ' --json':<42} {t * 1000:6.0f} ms  top: {', '.join(m['term'] for m in top)}"
-            )
-        print(f"median fuzzy: {statistics.median(fuzzy_times) * 1000:.0f} ms")
-        imports = timed([python, "-X", "importtime", "-c", "import zxkb.cli, rapidfuzz"], env, 1)
-        _ = imports
+            top = json.loads(run([ZXKB, "fuzzy", term, "--json", "--limit", "3"], db).stdout)["matches"]
+            label = f"zxkb fuzzy {term} --json"
+            print(f"  {label:<44} {t * 1000:6.0f} ms   top 3: {', '.join(m['term'] for m in top)}")
+        print(f"median zxkb fuzzy: {statistics.median(fuzzy_times) * 1000:.0f} ms")
+        t = timed([ZXKB, "search", "远成协商", "--fuzzy", "--json"], db, opts.runs)
+        print(f"  {'zxkb search 远成协商 --fuzzy --json':<44} {t * 1000:6.0f} ms")
 
 
 if __name__ == "__main__":

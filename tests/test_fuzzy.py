@@ -78,6 +78,7 @@ def test_typed_pinyin_is_read_without_pypinyin() -> None:
         assert pinyin.split(letters) == ("yuan", "cheng", "xie", "shang")
     assert pinyin.normalize("lǜsè") == "lvse" and pinyin.split("luese") == ("lve", "se")
     assert pinyin.split("ycxs") is None  # initials
+    assert pinyin.pieces("yuanchngxieshang") == ("yuan", "n", "xie", "shang")  # a slip: read leniently
     assert pinyin.normalize("远程") is None and pinyin.normalize("5g") is None
 
 
@@ -157,7 +158,9 @@ def test_fuzzy_ranks_the_term_first_then_longer_terms(seeded: Cli) -> None:
     assert all(m["score"] >= fuzzy.CONTAINS for m in containing)
 
 
-@pytest.mark.parametrize("query", ["远成协商", "遠程協商", "yuanchengxieshang", "yuan cheng xie shang", "ycxs"])
+@pytest.mark.parametrize(
+    "query", ["远成协商", "遠程協商", "yuanchengxieshang", "yuan cheng xie shang", "ycxs", "yuanchngxieshang"]
+)
 def test_fuzzy_finds_the_term_as_people_remember_it(seeded: Cli, query: str) -> None:
     assert "远程协商" in _terms(seeded.json("fuzzy", query))[:3]
 
@@ -221,6 +224,14 @@ def test_search_fuzzy_returns_approximate_paragraphs(seeded: Cli) -> None:
     assert both["approximate"] == 0 and all(h["approximate"] is False for h in both["hits"])
     human = seeded("search", "委员家", "--fuzzy")
     assert "≈ 委员之家" in human.stdout
+
+
+def test_search_in_pinyin(seeded: Cli) -> None:
+    assert seeded.json("search", "ycxs", code=1)["suggestions"][0]["term"] == "远程协商"
+    # several pinyin words are also tried together
+    assert seeded.json("search", "yuan", "cheng", "xie", "shang", code=1)["suggestions"][0]["term"] == "远程协商"
+    out = seeded.json("search", "yuanchengxieshang", "--fuzzy", "-n", "0")
+    assert {h["variant"] for h in out["hits"]} == {"远程协商"} and out["total"] == 3
 
 
 def test_search_fuzzy_keeps_filters_and_exclusions(seeded: Cli) -> None:

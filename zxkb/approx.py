@@ -38,8 +38,8 @@ def _variants(conn: sqlite3.Connection, key: str, doc_ids: list[int] | None) -> 
 
 def _match(key: str, variants: list[FuzzyMatch], folded: str) -> tuple[float, str] | None:
     """(similarity 0..100, the text that matched) of `key` in a paragraph's folded text."""
-    if pinyin.normalize(key) is not None:  # typed pinyin: one of its terms must occur
-        present = [m for m in variants if m.term in folded]
+    if pinyin.normalize(key) is not None:  # typed pinyin: one of its close terms must occur
+        present = [m for m in variants if m.term in folded and m.score >= fuzzy.MIN_SIMILARITY * 100]
         return (present[0].score, present[0].term) if present else None
     sim, start, end = fuzzy.best_window(key, folded)
     if sim >= fuzzy.MIN_SIMILARITY:

@@ -24,9 +24,11 @@ blend (tests pin each rule with real terms):
 Ties go to the more frequent term, then the shorter, then code-point order.
 
 Candidates come from the index (store.term_candidates), never from a scan of
-the vocabulary in Python: terms that share two characters (or two syllables) of
-the query, or one when the query has one; terms whose initials contain typed
-initials. A term with less in common cannot reach the default minimum score.
+the vocabulary in Python: terms that share two characters or two syllables with
+the query (one when the query has one); terms whose initials contain typed
+initials. Typed pinyin with a slip that does not cut into syllables is read
+leniently for this (pinyin.pieces). A term that shares less with the query
+scores below the default minimum on its characters.
 """
 
 from __future__ import annotations
@@ -103,11 +105,10 @@ def score(p: Probe, term: str, term_pinyin: str, initials: str) -> float:
     sim = Indel.normalized_similarity(q, term)
     if len(term) > len(q):
         sim = max(sim, fuzz.partial_ratio(q, term) / 100 * PARTIAL)
-    if p.syllables and term_pinyin:
-        if p.typed_pinyin:  # a typing slip in the letters
-            sim = max(sim, Levenshtein.normalized_similarity("".join(p.syllables), term_pinyin.replace(" ", "")))
-        else:  # characters that sound alike: compare syllable by syllable
-            sim = max(sim, Indel.normalized_similarity(p.syllables, term_pinyin.split()) * HOMOPHONE)
+    if term_pinyin and p.letters is not None:  # a typing slip in the letters
+        sim = max(sim, Levenshtein.normalized_similarity(p.letters, term_pinyin.replace(" ", "")))
+    elif term_pinyin and p.syllables:  # characters that sound alike: compare syllable by syllable
+        sim = max(sim, Indel.normalized_similarity(p.syllables, term_pinyin.split()) * HOMOPHONE)
     return CONTAINS * sim
 
 
@@ -142,10 +143,10 @@ def match_expressions(p: Probe) -> list[str]:
     chars = _pairs(textnorm.tokens(p.text).split())
     if chars:
         exprs.append(f"chars : ({chars})")
-    if p.syllables:
-        sounds = _pairs(p.syllables)
-        if sounds:
-            exprs.append(f"syllables : ({sounds})")
+    syllables = p.syllables or (pinyin.pieces(p.letters) if p.letters else ())
+    sounds = _pairs(syllables)
+    if sounds:
+        exprs.append(f"syllables : ({sounds})")
     return exprs
 
 

@@ -75,3 +75,21 @@ def split(letters: str) -> tuple[str, ...] | None:
                 if current is None or len(candidate) < len(current):
                     best[end] = candidate
     return best[n]
+
+
+def pieces(letters: str) -> tuple[str, ...]:
+    """The valid syllables in `letters`, longest first from the left, skipping a
+    letter where none starts: a lenient reading of pinyin with a slip in it
+    (`yuanchngxieshang` -> yuan, n, xie, shang), used to find candidates."""
+    out: list[str] = []
+    i, n = 0, len(letters)
+    while i < n:
+        for j in range(min(n, i + _LONGEST), i, -1):
+            piece = ALIASES.get(letters[i:j], letters[i:j])
+            if piece in SYLLABLES:
+                out.append(piece)
+                i = j
+                break
+        else:
+            i += 1
+    return tuple(out)

@@ -137,6 +137,11 @@ def test_best_window_finds_the_whole_variant() -> None:
     assert text[start:end] == "委员之家" and sim == pytest.approx(0.75)
     sim, start, end = fuzzy.best_window("远成协商", textnorm.fold("开展主席会议和远程协商,向市委"))
     assert sim == pytest.approx(0.75)
+    # an earlier, less close part (委员培) does not hide the closest one
+    text = textnorm.fold("继续组织委员培训,依托委员之家、委员大讲堂等平台")
+    sim, start, end = fuzzy.best_window("委员家", text)
+    assert text[start:end] == "委员之家"
+    assert fuzzy.best_window("量子", text) == (0.0, 0, 0)
 
 
 # --- the command line -------------------------------------------------------------------

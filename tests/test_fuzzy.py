@@ -120,6 +120,8 @@ def test_pinyin_and_initials() -> None:
     assert _score("yuanchenxieshang", "远程协商") > fuzzy.DEFAULT_MIN_SCORE  # a slip in the letters
     assert _score("ycxs", "远程协商") == fuzzy.INITIALS
     assert fuzzy.INITIALS > _score("ycxs", "视频远程协商") >= fuzzy.CONTAINS
+    assert _score("xs", "协商") == fuzzy.INITIALS
+    assert _score("xs", "远程协商") < fuzzy.CONTAINS  # two letters inside longer initials: chance
 
 
 def test_ties_go_to_the_more_frequent_then_shorter_term() -> None:

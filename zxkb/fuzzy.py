@@ -10,7 +10,7 @@ blend (tests pin each rule with real terms):
     [90, 100)  containing: the term contains the query (专题远程协商 ⊃ 远程协商),
                shorter terms higher; typed pinyin inside the term's pinyin,
                syllable by syllable; typed initials (ycxs) equal to the term's
-               initials score 95, inside them 90 to 95
+               initials score 95, inside them (three letters or more) 90 to 95
     < 90       similar: 90 x the best of
                - the Indel similarity of the two strings (insertions and deletions;
                  a wrong character is one of each): 远成协商 ~ 远程协商 0.75,
@@ -100,7 +100,7 @@ def score(p: Probe, term: str, term_pinyin: str, initials: str) -> float:
         if len(p.letters) >= 2:
             if initials == p.letters:
                 best = max(best, INITIALS)
-            elif p.letters in initials:
+            elif len(p.letters) >= 3 and p.letters in initials:
                 best = max(best, CONTAINS + (INITIALS - CONTAINS) * len(p.letters) / len(initials) * 0.999)
         if best:
             return best

@@ -204,6 +204,7 @@ def fuzzy_(
         typer.Argument(
             help="A term as you remember it: characters (simplified or traditional), pinyin or its initials.",
             show_default=False,
+            metavar="TERM",
         ),
     ],
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Terms to show; 0 shows all.")] = 10,

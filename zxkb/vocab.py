@@ -30,13 +30,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import compress, pairwise
+from operator import and_
 
 from zxkb import pinyin
 
 VERSION = 1  # stored in the database; a change rebuilds the vocabulary
 
 MIN_RECURRENCE = 2
-MAX_PHRASE_WORDS = 3
 MAX_PHRASE_CHARS = 8
 MAX_QUOTED = 40
 PHRASE_GLUE = frozenset("之与和")
@@ -92,15 +93,36 @@ def _clean(text: str) -> str | None:
     return None
 
 
-def _is_phrase(gram: tuple[str, ...], content: set[str]) -> bool:
-    first, last = gram[0], gram[-1]
-    if first not in content or last not in content:
-        return False
-    if len(gram) == 2 and (len(first) == 1 or len(last) == 1):
-        return False
-    if sum(map(len, gram)) > MAX_PHRASE_CHARS:
-        return False
-    return all(w in content or w in PHRASE_GLUE for w in gram[1:-1])
+class _WordTest(dict):  # type: ignore[type-arg]
+    """word -> bool, computed once per word, so that whole paragraphs are tested
+    with C-level map() calls."""
+
+    def __init__(self, test: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.test = test
+
+    def __missing__(self, word: str) -> bool:
+        value = self[word] = self.test(word)
+        return value
+
+
+# A phrase's first and last word: a content word (of 2+ characters in a two-word phrase).
+_EDGE = _WordTest(_is_content_word)
+_LONG_EDGE = _WordTest(lambda w: len(w) >= 2 and _is_content_word(w))
+# A three-word phrase's middle word: a content word or 之, 与, 和.
+_MIDDLE = _WordTest(lambda w: w in PHRASE_GLUE or _is_content_word(w))
+
+
+def _count_phrases(words: list[str], counts: Counter[tuple[str, ...]]) -> None:
+    """Count the two- and three-word phrases among one paragraph's words (in C:
+    itertools.compress keeps the n-grams whose words may form a phrase)."""
+    edge = list(map(_EDGE.__getitem__, words))
+    long_edge = list(map(_LONG_EDGE.__getitem__, words))
+    middle = list(map(_MIDDLE.__getitem__, words))
+    counts.update(compress(pairwise(words), map(and_, long_edge, long_edge[1:])))
+    counts.update(
+        compress(zip(words, words[1:], words[2:], strict=False), map(and_, map(and_, edge, edge[2:]), middle[1:]))
+    )
 
 
 def extract(paragraphs: Iterable[str], titles: Iterable[str], cut: Cut) -> dict[str, Term]:
@@ -113,18 +135,16 @@ def extract(paragraphs: Iterable[str], titles: Iterable[str], cut: Cut) -> dict[
     for text in texts:
         words = cut(text)
         word_counts.update(words)
-        for size in range(2, MAX_PHRASE_WORDS + 1):
-            gram_counts.update(zip(*(words[i:] for i in range(size)), strict=False))
+        _count_phrases(words, gram_counts)
 
-    content = {word for word in word_counts if _is_content_word(word)}
     terms: dict[str, Term] = {}
-    for word in content:
-        if len(word) >= 2:
-            terms[word] = Term(word, word_counts[word], (word,))
+    for word, count in word_counts.items():
+        if _LONG_EDGE[word]:
+            terms[word] = Term(word, count, (word,))
     for gram, count in gram_counts.items():
-        if count >= MIN_RECURRENCE and _is_phrase(gram, content):
+        if count >= MIN_RECURRENCE:
             text = "".join(gram)
-            if text not in terms or terms[text].count < count:
+            if len(text) <= MAX_PHRASE_CHARS and (text not in terms or terms[text].count < count):
                 terms[text] = Term(text, count, gram)
 
     whole = "\n".join(texts)

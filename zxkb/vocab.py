@@ -9,8 +9,8 @@ zxkb.textnorm (the same keys that search uses):
 - phrases: two or three adjacent words inside one clause that recur in the
   document (MIN_RECURRENCE times or more), such as 远程协商, 委员之家 and
   清水塘新城建设. A phrase starts and ends with a content word; a one-character
-  word may end (or start) only a phrase of three or more words (委员·之·家), and
-  inside it only 之, 与 and 和 of the function words;
+  word may start or end only a three-word phrase (委员·之·家), whose middle word
+  is a content word or one of 之, 与, 和;
 - quoted terms: the text inside “…” (and each part of a list “…、…”), and
   titles inside 《…》, up to MAX_QUOTED characters, with two Chinese characters;
 - section and initiative titles, whole and cut at their commas.

@@ -10,7 +10,7 @@ import typer
 from tests.conftest import ROOT, SEED
 from zxkb.cli import app
 
-HEAVY = ("rich", "opencc", "sqlite_utils", "platformdirs", "rjieba", "pypinyin")
+HEAVY = ("rich", "opencc", "sqlite_utils", "platformdirs", "rjieba", "pypinyin", "rapidfuzz")
 
 
 def _modules_after(args: list[str], env_db: str) -> list[str]:
@@ -28,11 +28,24 @@ def _modules_after(args: list[str], env_db: str) -> list[str]:
 
 def test_json_paths_never_import_rich(tmp_path: object) -> None:
     db = str(tmp_path) + "/z.db"  # type: ignore[operator]
-    assert _modules_after(["ingest", "--json", str(SEED)], db) == ["[]"]
+    # ingest builds the vocabulary: the segmenter and pypinyin, never Rich or rapidfuzz
+    assert _modules_after(["ingest", "--json", str(SEED)], db) == ["['pypinyin', 'rjieba']"]
     for args in (["search", "远程协商", "--json"], ["list", "--json"], ["docs", "--json"], ["export"]):
         assert _modules_after(args, db) == ["[]"], args
     # and the human path does use Rich, so the check above can fail
     assert _modules_after(["search", "远程协商"], db) == ["['rich']"]
+
+
+def test_fuzzy_paths_load_rapidfuzz_only_when_needed(tmp_path: object) -> None:
+    db = str(tmp_path) + "/z.db"  # type: ignore[operator]
+    _modules_after(["ingest", "--json", str(SEED)], db)
+    # pinyin was computed at ingest: no query imports pypinyin or the segmenter
+    assert _modules_after(["fuzzy", "yuanchengxieshang", "--json"], db) == ["['rapidfuzz']"]
+    assert _modules_after(["fuzzy", "遠程協商", "--json"], db) == ["['rapidfuzz']"]
+    # a search with hits needs no fuzzy matching; one without hits suggests terms
+    assert _modules_after(["search", "远程协商", "--json"], db) == ["[]"]
+    assert _modules_after(["search", "远成协商", "--json"], db) == ["['rapidfuzz']"]
+    assert _modules_after(["search", "远程协商", "--fuzzy", "--json"], db) == ["['rapidfuzz']"]
 
 
 def _commands() -> dict[str, typer.core.TyperCommand]:
@@ -42,7 +55,7 @@ def _commands() -> dict[str, typer.core.TyperCommand]:
 
 def test_every_command_has_help_json_and_db() -> None:
     commands = _commands()
-    assert set(commands) == {"ingest", "search", "list", "show", "docs", "export", "rm"}
+    assert set(commands) == {"ingest", "search", "fuzzy", "list", "show", "docs", "export", "rm"}
     for name, command in commands.items():
         assert command.help, name
         options = {opt for param in command.params for opt in getattr(param, "opts", [])}

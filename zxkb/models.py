@@ -96,13 +96,35 @@ class Hit:
     score: float
     snippet: str
     highlights: tuple[tuple[int, int], ...]  # spans in `snippet`
+    variant: str | None = None  # an approximate hit (search --fuzzy): the query as the paragraph has it
+    similarity: float | None = None  # of the variant to the query, 0..100
+
+    @property
+    def approximate(self) -> bool:
+        return self.variant is not None
+
+
+@dataclass(frozen=True)
+class FuzzyMatch:
+    term: str
+    score: float  # 0..100; see zxkb.fuzzy
+    count: int  # occurrences (in the --doc documents, if given)
+    docs: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class FuzzyResult:
+    query: str
+    matches: tuple[FuzzyMatch, ...]
 
 
 @dataclass(frozen=True)
 class SearchResult:
     query: str
-    total: int
+    total: int  # exact and approximate hits
     hits: tuple[Hit, ...]
+    approximate: int = 0  # how many of `total` are approximate (search --fuzzy)
+    suggestions: tuple[FuzzyMatch, ...] | None = None  # computed when nothing matched
 
 
 @dataclass(frozen=True)

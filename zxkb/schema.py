@@ -62,6 +62,43 @@ MIGRATIONS: tuple[str, ...] = (
         tokens, content='', tokenize='unicode61 remove_diacritics 0'
     );
     """,
+    # 2: the term vocabulary (issue 4). Terms are folded keys; term_docs holds each
+    # document's occurrence counts so that removing a document can subtract them
+    # (store.remove_document_terms, or a cascade from documents: the trigger
+    # keeps terms.count and terms.ndocs right and drops terms no document uses).
+    """
+    CREATE TABLE terms (
+        id INTEGER PRIMARY KEY,
+        term TEXT NOT NULL UNIQUE,
+        pinyin TEXT NOT NULL,      -- toneless syllables separated by spaces: 'yuan cheng xie shang'
+        initials TEXT NOT NULL,    -- 'ycxs'
+        count INTEGER NOT NULL,    -- occurrences in all documents (sum of term_docs.count)
+        ndocs INTEGER NOT NULL     -- documents it occurs in
+    );
+    CREATE TABLE term_docs (
+        term_id INTEGER NOT NULL REFERENCES terms(id) ON DELETE CASCADE,
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (doc_id, term_id)  -- a document's rows are written together, at the end
+    ) WITHOUT ROWID;
+    CREATE INDEX term_docs_term ON term_docs(term_id);
+    -- Candidate terms for a query: one token per character of the term (as
+    -- paragraphs_fts) and its pinyin syllables. rowid = terms.id.
+    CREATE VIRTUAL TABLE terms_fts USING fts5(chars, syllables, tokenize='unicode61 remove_diacritics 0');
+    -- The reading of each character seen in a term, so that a query in Chinese
+    -- characters gets its pinyin without pypinyin.
+    CREATE TABLE char_pinyin (
+        char TEXT PRIMARY KEY,
+        pinyin TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TRIGGER term_docs_delete AFTER DELETE ON term_docs BEGIN
+        UPDATE terms SET count = count - OLD.count, ndocs = ndocs - 1 WHERE id = OLD.term_id;
+        DELETE FROM terms WHERE id = OLD.term_id AND ndocs <= 0;
+    END;
+    CREATE TRIGGER terms_delete AFTER DELETE ON terms BEGIN
+        DELETE FROM terms_fts WHERE rowid = OLD.id;
+    END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -22,9 +22,15 @@ def search(
     section: str | None = None,
     limit: int | None = 10,
     kinds: tuple[Kind, ...] = DEFAULT_KINDS,
+    fuzzy: bool = False,
 ) -> SearchResult:
     """Paragraphs that contain every term of `text` (see zxkb.query), best first.
-    limit None returns every hit; `total` always counts them all."""
+    limit None returns every hit; `total` always counts them all.
+
+    With `fuzzy`, paragraphs that have a close variant of a term instead follow
+    the exact hits (zxkb.approx); `total` counts them too. When nothing matches, the result carries the
+    closest vocabulary terms as suggestions. Only these two cases import
+    rapidfuzz; an ordinary search imports nothing beyond sqlite3."""
     query = parse_query(text)
     doc_ids = store.resolve_docs(conn, doc)
     path = parse_section_path(section) if section is not None else None
@@ -40,4 +46,18 @@ def search(
         spans = snippet.match_spans(para.text, query.keys)
         snip, marks = snippet.cut(para.text, spans)
         hits.append(Hit(para, float(f"{score:.6g}"), snip, marks))
-    return SearchResult(text, total, tuple(hits))
+    approximate = 0
+    if fuzzy:
+        from zxkb import approx
+
+        found = approx.approximate_hits(conn, query, where=where, args=args, doc_ids=doc_ids)
+        approximate = len(found)
+        room = None if limit is None else max(0, limit - len(hits))
+        hits.extend(found[:room])
+        total += approximate
+    suggestions = None
+    if not total:
+        from zxkb import approx
+
+        suggestions = approx.suggestions(conn, query, doc_ids=doc_ids)
+    return SearchResult(text, total, tuple(hits), approximate, suggestions)

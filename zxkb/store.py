@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
-from zxkb import schema, textnorm
+from zxkb import schema, textnorm, vocab
 from zxkb.errors import DatabaseMissing, DatabaseUnreadable, NotFound
 from zxkb.models import (
     INDEXED,
@@ -22,6 +22,8 @@ from zxkb.models import (
 )
 
 BUSY_TIMEOUT_MS = 10_000
+CACHE_KIB = 65_536  # pages kept in memory, allocated as used: ingest is ~2x faster than with the 2 MB default
+VOCAB_KINDS = ("body", "heading")  # the paragraphs whose words make the vocabulary
 
 
 def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
@@ -67,9 +69,11 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     if version < schema.SCHEMA_VERSION:
         schema.migrate(conn)
     _check_normaliser(conn)
+    _check_vocabulary(conn)
 
 
 def _check_normaliser(conn: sqlite3.Connection) -> None:
@@ -179,6 +183,7 @@ def add_document(
                 ),
             )
             section_ids[sec.path] = int(cur.lastrowid or 0)
+        vocab_texts: list[str] = []
         for seq, block in enumerate(doc.blocks, 1):
             cur = conn.execute(
                 "INSERT INTO paragraphs(doc_id, seq, section_id, kind, role, title, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -193,10 +198,16 @@ def add_document(
                 ),
             )
             if block.kind in INDEXED:
+                key = textnorm.fold(block.text)
+                if block.kind in VOCAB_KINDS:
+                    vocab_texts.append(key)
                 conn.execute(
                     "INSERT INTO paragraphs_fts(rowid, tokens) VALUES (?, ?)",
-                    (cur.lastrowid, textnorm.index_text(block.text)),
+                    (cur.lastrowid, textnorm.tokens(key)),
                 )
+        titles = [sec.title for sec in doc.sections]
+        titles += [b.title for b in doc.blocks if b.kind == "body" and b.title]
+        add_document_terms(conn, doc_id, vocab_texts, [textnorm.fold(t) for t in titles])
     return doc_id
 
 
@@ -387,3 +398,174 @@ def _walk(sections: tuple[OutlineSection, ...]) -> Iterator[OutlineSection]:
     for sec in sections:
         yield sec
         yield from _walk(sec.children)
+
+
+# --- vocabulary (issue 4): terms, their documents and pinyin ----------------------
+#
+# Writing needs rjieba and pypinyin (zxkb.vocab imports them on first use);
+# reading needs neither: pinyin is stored with each term.
+
+
+def _vocab_stamp() -> str:
+    return f"{vocab.VERSION}.{textnorm.VERSION}"
+
+
+def _check_vocabulary(conn: sqlite3.Connection) -> None:
+    """Build the vocabulary when it is missing or was made by another vocab or
+    normaliser version (a database from before issue 4, say)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'vocab_version'").fetchone()
+    if row is not None and row[0] == _vocab_stamp():
+        return
+    rebuild_vocabulary(conn)
+
+
+def rebuild_vocabulary(conn: sqlite3.Connection) -> None:
+    """Extract every document's terms again, in one transaction."""
+    with transaction(conn):
+        conn.execute("DELETE FROM term_docs")
+        conn.execute("DELETE FROM terms")
+        conn.execute("DELETE FROM terms_fts")
+        conn.execute("DELETE FROM char_pinyin")
+        for (doc_id,) in conn.execute("SELECT id FROM documents ORDER BY id").fetchall():
+            texts = [
+                textnorm.fold(text)
+                for (text,) in conn.execute(
+                    f"SELECT text FROM paragraphs WHERE doc_id = ? AND kind IN ({','.join('?' * len(VOCAB_KINDS))})"
+                    " ORDER BY seq",
+                    (doc_id, *VOCAB_KINDS),
+                )
+            ]
+            titles = [
+                textnorm.fold(title)
+                for (title,) in conn.execute(
+                    "SELECT title FROM sections WHERE doc_id = ?"
+                    " UNION ALL SELECT title FROM paragraphs WHERE doc_id = ? AND kind = 'body' AND title IS NOT NULL",
+                    (doc_id, doc_id),
+                )
+            ]
+            add_document_terms(conn, doc_id, texts, titles)
+        conn.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('vocab_version', ?)",
+            (_vocab_stamp(),),
+        )
+
+
+def add_document_terms(conn: sqlite3.Connection, doc_id: int, texts: list[str], titles: list[str]) -> int:
+    """Add one document's terms (from its folded paragraph texts and titles) to
+    the vocabulary, inside the caller's transaction. Pinyin is computed for the
+    terms new to the vocabulary only. Returns how many terms the document has."""
+    terms = vocab.extract(texts, titles, vocab.segmenter())
+    if not terms:
+        return 0
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS doc_terms (term TEXT PRIMARY KEY, count INTEGER NOT NULL)")
+    conn.execute("DELETE FROM temp.doc_terms")
+    conn.executemany("INSERT INTO temp.doc_terms VALUES (?, ?)", ((t.text, t.count) for t in terms.values()))
+    new = [
+        terms[text]
+        for (text,) in conn.execute(
+            "SELECT term FROM temp.doc_terms WHERE term NOT IN (SELECT term FROM main.terms)"
+        ).fetchall()
+    ]
+    readings: dict[str, str] = {}
+    rows = []
+    for term in new:
+        pinyin, initials = vocab.term_pinyin(term)
+        rows.append((term.text, pinyin, initials))
+        for char, syllable in vocab.char_readings(term):
+            readings.setdefault(char, syllable)
+    last_id = conn.execute("SELECT coalesce(max(id), 0) FROM terms").fetchone()[0]
+    conn.executemany("INSERT INTO terms(term, pinyin, initials, count, ndocs) VALUES (?, ?, ?, 0, 0)", rows)
+    conn.executemany(
+        "INSERT INTO terms_fts(rowid, chars, syllables) VALUES (?, ?, ?)",
+        (
+            (term_id, textnorm.tokens(text), pinyin)
+            for term_id, text, pinyin in conn.execute(
+                "SELECT id, term, pinyin FROM terms WHERE id > ? ORDER BY id", (last_id,)
+            ).fetchall()
+        ),
+    )
+    conn.executemany("INSERT OR IGNORE INTO char_pinyin(char, pinyin) VALUES (?, ?)", readings.items())
+    # CROSS JOIN: loop over this document's terms, look each one up in terms
+    conn.execute(
+        "INSERT INTO term_docs(doc_id, term_id, count)"
+        " SELECT ?, t.id, d.count FROM temp.doc_terms d CROSS JOIN terms t ON t.term = d.term ORDER BY t.id",
+        (doc_id,),
+    )
+    conn.execute(
+        "UPDATE terms SET count = count + (SELECT td.count FROM term_docs td WHERE td.term_id = terms.id"
+        " AND td.doc_id = ?), ndocs = ndocs + 1 WHERE id IN (SELECT term_id FROM term_docs WHERE doc_id = ?)",
+        (doc_id, doc_id),
+    )
+    conn.execute("DELETE FROM temp.doc_terms")
+    return len(terms)
+
+
+def remove_document_terms(conn: sqlite3.Connection, doc_id: int) -> None:
+    """Subtract a document's terms from the vocabulary, inside the caller's
+    transaction (for `zxkb rm`). The trigger on term_docs lowers terms.count and
+    terms.ndocs and drops terms that no document uses any more; deleting the
+    document itself cascades to the same effect."""
+    conn.execute("DELETE FROM term_docs WHERE doc_id = ?", (doc_id,))
+
+
+TermRow = tuple[str, str, str, int]  # term, pinyin, initials, count
+
+
+def _term_doc_filter(doc_ids: list[int] | None) -> tuple[str, list[object]]:
+    if doc_ids is None:
+        return "", []
+    return (
+        f" AND t.id IN (SELECT term_id FROM term_docs WHERE doc_id IN ({','.join('?' * len(doc_ids))}))",
+        list(doc_ids),
+    )
+
+
+def term_candidates(conn: sqlite3.Connection, match: str, doc_ids: list[int] | None) -> list[TermRow]:
+    """Terms whose index entry (characters, syllables) matches the FTS5 expression `match`."""
+    cond, args = _term_doc_filter(doc_ids)
+    return conn.execute(
+        "SELECT t.term, t.pinyin, t.initials, t.count FROM terms_fts f JOIN terms t ON t.id = f.rowid"
+        f" WHERE terms_fts MATCH ?{cond}",
+        [match, *args],
+    ).fetchall()
+
+
+def terms_with_initials(conn: sqlite3.Connection, letters: str, doc_ids: list[int] | None) -> list[TermRow]:
+    """Terms whose initials contain `letters` (a scan of one short column, in SQLite)."""
+    cond, args = _term_doc_filter(doc_ids)
+    return conn.execute(
+        f"SELECT t.term, t.pinyin, t.initials, t.count FROM terms t WHERE instr(t.initials, ?) > 0{cond}",
+        [letters, *args],
+    ).fetchall()
+
+
+def term_documents(
+    conn: sqlite3.Connection, terms: list[str], doc_ids: list[int] | None
+) -> dict[str, list[tuple[int, int]]]:
+    """For each term, the documents it occurs in with its count there, by document id."""
+    if not terms:
+        return {}
+    cond = f" AND td.doc_id IN ({','.join('?' * len(doc_ids))})" if doc_ids is not None else ""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for term, doc_id, count in conn.execute(
+        "SELECT t.term, td.doc_id, td.count FROM terms t JOIN term_docs td ON td.term_id = t.id"
+        f" WHERE t.term IN ({','.join('?' * len(terms))}){cond} ORDER BY td.doc_id",
+        [*terms, *(doc_ids or [])],
+    ):
+        out.setdefault(term, []).append((doc_id, count))
+    return out
+
+
+def char_readings(conn: sqlite3.Connection, text: str) -> dict[str, str]:
+    """The stored pinyin of each character of `text` that the vocabulary has seen."""
+    chars = sorted(set(text))
+    if not chars:
+        return {}
+    rows = conn.execute(
+        f"SELECT char, pinyin FROM char_pinyin WHERE char IN ({','.join('?' * len(chars))})", chars
+    ).fetchall()
+    return dict(rows)
+
+
+def vocabulary_size(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM terms").fetchone()[0])

@@ -239,15 +239,24 @@ def search(
     all_kinds: Annotated[
         bool, typer.Option("--all", help="Also search headings, front matter and noise (advertisements).")
     ] = False,
+    fuzzy: Annotated[
+        bool,
+        typer.Option(
+            "--fuzzy", "-f", help="Also find paragraphs with a close variant of the query (marked approximate)."
+        ),
+    ] = False,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Find paragraphs, best first, with snippets and citations. Exit 1 when nothing matches."""
+    """Find paragraphs, best first, with snippets and citations. Exit 1 when nothing matches,
+    with the closest terms as suggestions."""
     from zxkb import search as engine
 
     conn = _connect(db)
     kinds = engine.ALL_KINDS if all_kinds else engine.DEFAULT_KINDS
-    result = engine.search(conn, " ".join(query), doc=doc, section=section, limit=limit or None, kinds=kinds)
+    result = engine.search(
+        conn, " ".join(query), doc=doc, section=section, limit=limit or None, kinds=kinds, fuzzy=fuzzy
+    )
     if json:
         from zxkb.render import json as render
 
@@ -258,8 +267,38 @@ def search(
         if result.total:
             human.search(result)
         else:
-            human.no_hits(result.query)
+            human.no_hits(result)
     if not result.total:
+        raise typer.Exit(1)
+
+
+@app.command("fuzzy")
+@errors
+def fuzzy_(
+    term: Annotated[
+        str,
+        typer.Argument(
+            help="A term as you remember it: characters (simplified or traditional), pinyin or its initials.",
+            show_default=False,
+            metavar="TERM",
+        ),
+    ],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Terms to show; 0 shows all.")] = 10,
+    doc: DocOption = None,
+    min_score: Annotated[
+        float, typer.Option("--min-score", min=0, max=100, help="Leave out terms that score less (0-100).")
+    ] = 60,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """The terms of the knowledge base closest to TERM, best first, with how often and
+    where they occur. Exit 1 when none is close enough."""
+    from zxkb.fuzzy import find
+
+    conn = _connect(db)
+    result = find(conn, term, doc=doc, limit=limit or None, min_score=min_score)
+    _render(json, "fuzzy", result)
+    if not result.matches:
         raise typer.Exit(1)
 
 

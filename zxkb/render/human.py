@@ -13,7 +13,16 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from zxkb.models import DocInfo, IngestReport, Outline, OutlineSection, Paragraph, SearchResult, ShowResult
+from zxkb.models import (
+    DocInfo,
+    FuzzyResult,
+    IngestReport,
+    Outline,
+    OutlineSection,
+    Paragraph,
+    SearchResult,
+    ShowResult,
+)
 
 MATCH_STYLE = "bold black on yellow"
 
@@ -48,6 +57,8 @@ def search(result: SearchResult) -> None:
     for rank, hit in enumerate(result.hits, 1):
         head = Text(f"{rank:>2}. ", style="bold")
         head.append_text(citation(hit.para))
+        if hit.variant is not None:
+            head.append(f"  ≈ {hit.variant} ({hit.similarity:g}%)", style="yellow")
         out.print(head)
         snip = Text("    " + hit.snippet)
         for start, end in hit.highlights:
@@ -55,14 +66,39 @@ def search(result: SearchResult) -> None:
         out.print(snip)
         out.print()
     shown = len(result.hits)
+    approx = f" ({result.approximate} approximate, marked ≈)" if result.approximate else ""
     if shown < result.total:
-        out.print(f"[dim]{shown} of {result.total} paragraphs; --limit 0 shows all, zxkb show REF shows one[/dim]")
+        out.print(
+            f"[dim]{shown} of {result.total} paragraphs{approx}; --limit 0 shows all, zxkb show REF shows one[/dim]"
+        )
     else:
-        out.print(f"[dim]{result.total} paragraph{'s' if result.total != 1 else ''}[/dim]")
+        out.print(f"[dim]{result.total} paragraph{'s' if result.total != 1 else ''}{approx}[/dim]")
 
 
-def no_hits(query: str) -> None:
-    _err().print(f"No paragraph contains {escape(query)!r}.")
+def no_hits(result: SearchResult) -> None:
+    err = _err()
+    err.print(f"No paragraph contains {escape(result.query)!r}.")
+    if result.suggestions:
+        terms = ", ".join(f"{escape(m.term)} ({m.count})" for m in result.suggestions)
+        err.print(f"Did you mean: {terms}?")
+        err.print("[dim]search --fuzzy also finds close variants; zxkb fuzzy TERM lists close terms[/dim]")
+
+
+def fuzzy(result: FuzzyResult) -> None:
+    if not result.matches:
+        _err().print(f"No term is close to {escape(result.query)!r}; try --min-score with a lower value.")
+        return
+    table = Table(show_lines=False)
+    table.add_column("term", overflow="fold", ratio=3)
+    table.add_column("score", justify="right")
+    table.add_column("count", justify="right")
+    table.add_column("documents", style="magenta", overflow="fold", ratio=1)
+    for m in result.matches:
+        docs = ", ".join(map(str, m.docs[:8])) + (f" … ({len(m.docs)})" if len(m.docs) > 8 else "")
+        table.add_row(m.term, f"{m.score:.1f}", str(m.count), docs)
+    out = _out()
+    out.print(table)
+    out.print("[dim]zxkb search TERM shows where a term occurs[/dim]")
 
 
 def _add_section(node: Tree, sec: OutlineSection) -> None:

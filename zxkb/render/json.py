@@ -8,7 +8,16 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-from zxkb.models import DocInfo, IngestReport, Outline, OutlineSection, Paragraph, SearchResult, ShowResult
+from zxkb.models import (
+    DocInfo,
+    FuzzyResult,
+    IngestReport,
+    Outline,
+    OutlineSection,
+    Paragraph,
+    SearchResult,
+    ShowResult,
+)
 
 
 def dump(obj: Any) -> None:
@@ -37,18 +46,32 @@ def paragraph(p: Paragraph) -> dict[str, Any]:
 
 
 def search(result: SearchResult) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "query": result.query,
         "total": result.total,
+        "approximate": result.approximate,
         "hits": [
             {
                 **paragraph(hit.para),
                 "snippet": hit.snippet,
                 "highlights": [list(span) for span in hit.highlights],
                 "score": hit.score,
+                "approximate": hit.approximate,
+                "variant": hit.variant,
+                "similarity": hit.similarity,
             }
             for hit in result.hits
         ],
+    }
+    if result.suggestions is not None:
+        out["suggestions"] = [{"term": m.term, "score": m.score, "count": m.count} for m in result.suggestions]
+    return out
+
+
+def fuzzy(result: FuzzyResult) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "matches": [{"term": m.term, "score": m.score, "count": m.count, "docs": list(m.docs)} for m in result.matches],
     }
 
 

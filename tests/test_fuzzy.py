@@ -1,0 +1,304 @@
+"""The vocabulary, fuzzy ranking, suggestions and approximate hits (issue 4),
+with real terms from the seed report (db/zhuzhou-cppcc-2020.txt)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED, Cli
+from zxkb import fuzzy, pinyin, store, textnorm, vocab
+from zxkb.parse import parse_report
+
+# Cut from ../shared/corpus/provincial-2026/2026_湖南省_政府工作报告.csv (full_text):
+# the title, the first heading and the start of two paragraphs.
+HUNAN = """# 2026年湖南省政府工作报告
+
+各位代表：
+
+一、2025年和“十四五”时期工作回顾
+
+过去的一年，极不寻常、很不容易。面对错综复杂的国际形势和艰巨繁重的改革发展稳定任务，我们坚持以习近平新时代中国特色社会主义思想为指导。
+
+一是全力挖掘内需增长新潜能。把稳增长的重心放在扩大内需上，经济增长内生动力持续增强。主动抢抓政策先机。以“五重百项”任务清单承接国家利好政策。
+"""
+
+
+@pytest.fixture(scope="module")
+def seed_terms() -> dict[str, vocab.Term]:
+    doc = parse_report(SEED.read_text(encoding="utf-8"))
+    texts = [textnorm.fold(b.text) for b in doc.blocks if b.kind in store.VOCAB_KINDS]
+    titles = [textnorm.fold(s.title) for s in doc.sections]
+    titles += [textnorm.fold(b.title) for b in doc.blocks if b.kind == "body" and b.title]
+    return vocab.extract(texts, titles, vocab.segmenter())
+
+
+# --- the vocabulary (pure extraction) --------------------------------------------
+
+
+def test_vocabulary_has_words_phrases_quotes_and_titles(seed_terms: dict[str, vocab.Term]) -> None:
+    assert "协商" in seed_terms  # an rjieba word
+    # phrases of adjacent words that recur; rjieba cuts 远程/协商, 委员/之/家, 清水塘/新城/建设
+    assert seed_terms["远程协商"].count == 6 and seed_terms["远程协商"].words == ("远程", "协商")
+    assert seed_terms["委员之家"].words == ("委员", "之", "家")
+    assert "清水塘新城建设" in seed_terms
+    # quoted terms, the parts of a quoted list, and 《…》 titles
+    assert "两个加快" in seed_terms and "视频远程协商" in seed_terms
+    assert "人民政协报" in seed_terms
+    # section and initiative titles, whole and cut at their commas
+    assert "更好发挥专门协商机构作用" in seed_terms
+    assert "立足基本职能,围绕“两个加快”忠诚履职" in seed_terms and "立足基本职能" in seed_terms
+
+
+def test_vocabulary_leaves_out_noise(seed_terms: dict[str, vocab.Term]) -> None:
+    assert all(len(t) >= 2 for t in seed_terms)
+    assert not set(seed_terms) & {"我们", "以及", "进行", "通过", "的"}
+    assert not any(t[0].isdigit() for t in seed_terms if len(t) < 8)  # quantities: 2019年, 410多万
+    assert "2020年市政协工作的总体要求是" in seed_terms  # a title that starts with a year is still one
+    # a phrase that occurs once is not a unit; one that starts with a function word is none
+    assert "首次采用" not in seed_terms and "以开展远程协商" not in seed_terms
+    # the bank advertisement after the report is noise, not vocabulary
+    assert "手机银行" not in seed_terms
+
+
+def test_pinyin_is_made_at_ingest_per_word() -> None:
+    assert vocab.term_pinyin(vocab.Term("远程协商", 1, ("远程", "协商"))) == ("yuan cheng xie shang", "ycxs")
+    # phrase readings for characters with two: 银行 is yin hang, 重庆 chong qing; ü is v
+    assert vocab.word_pinyin("银行业") == ("yin", "hang", "ye")
+    assert vocab.word_pinyin("重庆市") == ("chong", "qing", "shi")
+    assert vocab.word_pinyin("绿色") == ("lv", "se")
+
+
+def test_typed_pinyin_is_read_without_pypinyin() -> None:
+    for typed in ("yuanchengxieshang", "yuan cheng xie shang", "yuán chéng xié shāng", "Yuan2 Cheng2 Xie2 Shang1"):
+        letters = pinyin.normalize(typed)
+        assert letters == "yuanchengxieshang", typed
+        assert pinyin.split(letters) == ("yuan", "cheng", "xie", "shang")
+    assert pinyin.normalize("lǜsè") == "lvse" and pinyin.split("luese") == ("lve", "se")
+    assert pinyin.split("ycxs") is None  # initials
+    assert pinyin.pieces("yuanchngxieshang") == ("yuan", "n", "xie", "shang")  # a slip: read leniently
+    assert pinyin.normalize("远程") is None and pinyin.normalize("5g") is None
+
+
+# --- ranking rules (pure) ----------------------------------------------------------
+
+
+def _score(query: str, term: str) -> float:
+    readings = dict(vocab.char_readings(vocab.Term(query, 1, (query,))))
+    term_pinyin, initials = vocab.term_pinyin(vocab.Term(term, 1, (term,)))
+    return fuzzy.score(fuzzy.probe(query, readings), term, term_pinyin, initials)
+
+
+def test_exact_then_containing_then_similar() -> None:
+    exact = _score("远程协商", "远程协商")
+    containing = _score("远程协商", "视频远程协商")
+    longer = _score("远程协商", "会议现场协商、视频远程协商、网络议政协商")
+    similar = _score("远程协商", "专门协商")
+    assert exact == 100
+    assert 100 > containing > longer >= fuzzy.CONTAINS > similar
+    assert _score("遠程協商", "远程协商") == 100  # traditional input is folded first
+
+
+def test_one_wrong_character_still_finds_the_term() -> None:
+    # 远成 for 远程: a homophone, scored on the syllables
+    assert _score("远成协商", "远程协商") == pytest.approx(fuzzy.CONTAINS * fuzzy.HOMOPHONE)
+    # a wrong character that does not sound alike: 1 of 4 characters differs
+    assert _score("远程协向", "远程协商") == pytest.approx(fuzzy.CONTAINS * 0.75)
+    assert _score("远程协向", "远程协商") >= fuzzy.DEFAULT_MIN_SCORE
+    # the variant itself above longer terms that contain it
+    assert _score("远成协商", "远程协商") > _score("远成协商", "视频远程协商")
+    # a missing character: 委员家 is 委员之家 before 政协委员
+    assert _score("委员家", "委员之家") > _score("委员家", "政协委员") > 0
+
+
+def test_pinyin_and_initials() -> None:
+    assert _score("yuanchengxieshang", "远程协商") == 100
+    assert _score("yuán chéng xié shāng", "远程协商") == 100
+    assert 100 > _score("yuanchengxieshang", "视频远程协商") >= fuzzy.CONTAINS
+    assert _score("yuanchenxieshang", "远程协商") > fuzzy.DEFAULT_MIN_SCORE  # a slip in the letters
+    assert _score("ycxs", "远程协商") == fuzzy.INITIALS
+    assert fuzzy.INITIALS > _score("ycxs", "视频远程协商") >= fuzzy.CONTAINS
+    assert _score("xs", "协商") == fuzzy.INITIALS
+    assert _score("xs", "远程协商") < fuzzy.CONTAINS  # two letters inside longer initials: chance
+
+
+def test_ties_go_to_the_more_frequent_then_shorter_term() -> None:
+    p = fuzzy.probe("ycxs", {})
+    ranked = fuzzy.rank(
+        p,
+        [("远程协商", "yuan cheng xie shang", "ycxs", 6), ("有持续税", "you chi xu shui", "ycxs", 9)],
+    )
+    assert [term for _, term, _ in ranked] == ["有持续税", "远程协商"]
+
+
+def test_best_window_finds_the_whole_variant() -> None:
+    text = textnorm.fold("按照有所学、有所为、有所乐、有所助“四有”标准,建设启用了委员之家,为委员更好履职提供了新的平台")
+    sim, start, end = fuzzy.best_window("委员家", text)
+    assert text[start:end] == "委员之家" and sim == pytest.approx(0.75)
+    sim, start, end = fuzzy.best_window("远成协商", textnorm.fold("开展主席会议和远程协商,向市委"))
+    assert sim == pytest.approx(0.75)
+    # an earlier, less close part (委员培) does not hide the closest one
+    text = textnorm.fold("继续组织委员培训,依托委员之家、委员大讲堂等平台")
+    sim, start, end = fuzzy.best_window("委员家", text)
+    assert text[start:end] == "委员之家"
+    assert fuzzy.best_window("量子", text) == (0.0, 0, 0)
+
+
+# --- the command line -------------------------------------------------------------------
+
+
+def _terms(out: dict[str, list[dict[str, object]]]) -> list[object]:
+    return [m["term"] for m in out["matches"]]
+
+
+def test_fuzzy_ranks_the_term_first_then_longer_terms(seeded: Cli) -> None:
+    out = seeded.json("fuzzy", "远程协商")
+    assert out["query"] == "远程协商"
+    first = out["matches"][0]
+    assert first == {"term": "远程协商", "score": 100.0, "count": 6, "docs": [1]}
+    containing = [m for m in out["matches"] if "远程协商" in m["term"] and m["term"] != "远程协商"]
+    assert "视频远程协商" in [m["term"] for m in containing]
+    scores = [m["score"] for m in out["matches"]]
+    assert scores == sorted(scores, reverse=True)
+    assert all(m["score"] >= fuzzy.CONTAINS for m in containing)
+
+
+@pytest.mark.parametrize(
+    "query", ["远成协商", "遠程協商", "yuanchengxieshang", "yuan cheng xie shang", "ycxs", "yuanchngxieshang"]
+)
+def test_fuzzy_finds_the_term_as_people_remember_it(seeded: Cli, query: str) -> None:
+    assert "远程协商" in _terms(seeded.json("fuzzy", query))[:3]
+
+
+def test_fuzzy_missing_character(seeded: Cli) -> None:
+    assert _terms(seeded.json("fuzzy", "委员家"))[0] == "委员之家"
+
+
+def test_fuzzy_options(seeded: Cli, tmp_path: Path) -> None:
+    assert len(seeded.json("fuzzy", "协商", "--limit", "3")["matches"]) == 3
+    assert all(m["score"] >= 95 for m in seeded.json("fuzzy", "远程协商", "--min-score", "95")["matches"])
+    # --doc: terms of that document only, counted there
+    path = tmp_path / "hunan.txt"
+    path.write_text(HUNAN, encoding="utf-8")
+    seeded("ingest", str(path))
+    (match,) = [m for m in seeded.json("fuzzy", "五重百项")["matches"] if m["term"] == "五重百项"]
+    assert match["docs"] == [2]
+    out = seeded.json("fuzzy", "五重百项", "--doc", "株洲", code=None)
+    assert "五重百项" not in _terms(out)
+    both = seeded.json("fuzzy", "习近平")["matches"][0]
+    assert both["term"] == "习近平" and both["docs"] == [1, 2]
+    only = seeded.json("fuzzy", "习近平", "--doc", "2")["matches"][0]
+    assert only["docs"] == [2] and only["count"] < both["count"]
+
+
+def test_fuzzy_nothing_close_and_bad_input(seeded: Cli) -> None:
+    assert seeded.json("fuzzy", "量子纠缠", code=1) == {"query": "量子纠缠", "matches": []}
+    result = seeded("fuzzy", "   ", code=2)
+    assert "Error: the query is empty" in result.stderr
+    result = seeded("fuzzy", "协商", "--doc", "上海", code=2)
+    assert "Error: no document matches" in result.stderr
+
+
+def test_fuzzy_human_table(seeded: Cli) -> None:
+    result = seeded("fuzzy", "远成协商")
+    assert "远程协商" in result.stdout and "85.5" in result.stdout
+
+
+def test_search_without_hits_suggests_terms(seeded: Cli) -> None:
+    out = seeded.json("search", "远成协商", code=1)
+    assert out["total"] == 0 and out["hits"] == []
+    assert out["suggestions"][0] == {"term": "远程协商", "score": 85.5, "count": 6}
+    result = seeded("search", "远成协商", code=1)
+    assert result.stdout == ""
+    assert "Did you mean: 远程协商 (6)" in result.stderr
+    # a search with hits has no suggestions key
+    assert "suggestions" not in seeded.json("search", "远程协商")
+
+
+def test_search_fuzzy_returns_approximate_paragraphs(seeded: Cli) -> None:
+    exact = seeded.json("search", "远程协商", "-n", "0")
+    out = seeded.json("search", "远成协商", "--fuzzy", "-n", "0")
+    assert out["total"] == out["approximate"] == exact["total"] == 3
+    assert {h["ref"] for h in out["hits"]} == {h["ref"] for h in exact["hits"]}
+    for hit in out["hits"]:
+        assert hit["approximate"] is True and hit["variant"] == "远程协商" and hit["similarity"] == 75.0
+        start, end = hit["highlights"][0]
+        assert hit["snippet"][start:end] == "远程协商"
+    # exact hits come first and are not marked
+    both = seeded.json("search", "委员之家", "--fuzzy", "-n", "0")
+    assert both["approximate"] == 0 and all(h["approximate"] is False for h in both["hits"])
+    human = seeded("search", "委员家", "--fuzzy")
+    assert "≈ 委员之家" in human.stdout
+
+
+def test_search_in_pinyin(seeded: Cli) -> None:
+    assert seeded.json("search", "ycxs", code=1)["suggestions"][0]["term"] == "远程协商"
+    # several pinyin words are also tried together
+    assert seeded.json("search", "yuan", "cheng", "xie", "shang", code=1)["suggestions"][0]["term"] == "远程协商"
+    out = seeded.json("search", "yuanchengxieshang", "--fuzzy", "-n", "0")
+    assert {h["variant"] for h in out["hits"]} == {"远程协商"} and out["total"] == 3
+
+
+def test_search_fuzzy_keeps_filters_and_exclusions(seeded: Cli) -> None:
+    refs = {h["ref"] for h in seeded.json("search", "远成协商", "--fuzzy", "-n", "0")["hits"]}
+    only = seeded.json("search", "远成协商", "--fuzzy", "--section", "三", "-n", "0")["hits"]
+    assert {h["ref"] for h in only} < refs and all(h["section"].startswith("三") for h in only)
+    hits = seeded.json("search", "远成协商", "--fuzzy", "-n", "0")["hits"]
+    without = seeded.json("search", "--fuzzy", "-n", "0", "--", "远成协商", "-政协云")["hits"]
+    assert {h["ref"] for h in without} == {h["ref"] for h in hits if "政协云" not in h["text"]} != refs
+
+
+# --- the store: incremental, removable, rebuilt when stale ---------------------------------
+
+
+def _vocabulary(db: Path) -> dict[str, tuple[int, int]]:
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT term, count, ndocs FROM terms").fetchall()
+    fts = conn.execute("SELECT count(*) FROM terms_fts").fetchone()[0]
+    conn.close()
+    assert fts == len(rows)
+    return {term: (count, ndocs) for term, count, ndocs in rows}
+
+
+def test_vocabulary_grows_and_shrinks_with_documents(seeded: Cli, tmp_path: Path, _isolated_db: Path) -> None:
+    alone = _vocabulary(_isolated_db)
+    path = tmp_path / "hunan.txt"
+    path.write_text(HUNAN, encoding="utf-8")
+    seeded("ingest", str(path))
+    together = _vocabulary(_isolated_db)
+    shared = "习近平"
+    assert together[shared][1] == 2 and together[shared][0] > alone[shared][0]
+    assert "五重百项" in together and "五重百项" not in alone
+
+    conn = store.connect(_isolated_db)
+    with store.transaction(conn):
+        store.remove_document_terms(conn, 2)
+    assert _vocabulary(_isolated_db) == alone
+    with store.transaction(conn):
+        store.add_document_terms(conn, 2, [textnorm.fold(HUNAN)], [])
+        conn.execute("DELETE FROM documents WHERE id = 2")  # a cascade keeps the counts right too
+    assert _vocabulary(_isolated_db) == alone
+
+
+def test_stale_vocabulary_is_rebuilt_on_open(seeded: Cli, _isolated_db: Path) -> None:
+    before = _vocabulary(_isolated_db)
+    conn = sqlite3.connect(_isolated_db)
+    with conn:
+        conn.execute("DELETE FROM term_docs")
+        conn.execute("DELETE FROM meta WHERE key = 'vocab_version'")
+    conn.close()
+    assert _vocabulary(_isolated_db) == {}
+    assert seeded.json("fuzzy", "远程协商")["matches"][0]["term"] == "远程协商"
+    assert _vocabulary(_isolated_db) == before
+
+
+def test_cli_default_min_score_is_the_library_one() -> None:
+    import typer
+
+    from zxkb.cli import app
+
+    command = typer.main.get_command(app).commands["fuzzy"]  # type: ignore[attr-defined]
+    (param,) = [p for p in command.params if p.name == "min_score"]
+    assert param.default == fuzzy.DEFAULT_MIN_SCORE

@@ -1,0 +1,234 @@
+"""Fuzzy matching: the vocabulary terms closest to what a person typed, and the
+best approximate occurrence of a term in a paragraph. Imports rapidfuzz, so
+only `zxkb fuzzy`, a search without hits and `search --fuzzy` load this module.
+
+Scores run from 0 to 100 in three bands, so that the order is a rule, not a
+blend (tests pin each rule with real terms):
+
+    100        exact: the term is the query (folded: 遠程協商 is 远程协商), or its
+               pinyin is the typed pinyin (yuanchengxieshang)
+    [90, 100)  containing: the term contains the query (专题远程协商 ⊃ 远程协商),
+               shorter terms higher; typed pinyin inside the term's pinyin,
+               syllable by syllable; typed initials (ycxs) equal to the term's
+               initials score 95, inside them (three letters or more) 90 to 95
+    < 90       similar: 90 x the best of
+               - the Indel similarity of the two strings (insertions and deletions;
+                 a wrong character is one of each): 远成协商 ~ 远程协商 0.75,
+                 委员家 ~ 委员之家 0.86, 供给侧改革 ~ 供给侧结构性改革 0.77,
+               - for longer terms, the best-aligned part (partial ratio) x PARTIAL,
+               - the similarity of the pinyin: for typed pinyin, Levenshtein on the
+                 letters (yuanchenxieshang); for a query in characters, Indel on
+                 the syllables x HOMOPHONE (a homophone is the commonest typing
+                 slip: 远成协商 ~ 远程协商 1.0 x 0.95).
+
+Ties go to the more frequent term, then the shorter, then code-point order.
+
+Candidates come from the index (store.term_candidates), never from a scan of
+the vocabulary in Python: terms that share two characters or two syllables with
+the query (one when the query has one); terms whose initials contain typed
+initials. Typed pinyin with a slip that does not cut into syllables is read
+leniently for this (pinyin.pieces). A term that shares less with the query
+scores below the default minimum on its characters.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel, Levenshtein
+
+from zxkb import pinyin, store, textnorm
+from zxkb.errors import QueryError
+from zxkb.models import FuzzyMatch, FuzzyResult
+
+EXACT = 100.0
+CONTAINS = 90.0  # floor of the containing band, ceiling of the similar one
+INITIALS = 95.0
+PARTIAL = 0.9
+HOMOPHONE = 0.95
+DEFAULT_MIN_SCORE = 60.0
+DEFAULT_LIMIT = 10
+MAX_UNITS = 12  # characters (syllables) of a long query used to find candidates
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A query in every form it is compared in."""
+
+    text: str  # folded
+    syllables: tuple[str, ...] | None  # typed pinyin, or the readings of the query's characters
+    letters: str | None  # typed letters (pinyin or initials), None for a query in characters
+
+    @property
+    def typed_pinyin(self) -> bool:
+        return self.letters is not None
+
+
+def probe(query: str, readings: Mapping[str, str]) -> Probe:
+    """The forms of `query`: folded text; if it reads as pinyin, its letters and
+    syllables; else the syllables of its characters (`readings`: char -> syllable,
+    from the vocabulary), when every character has one."""
+    text = textnorm.fold(query)
+    letters = pinyin.normalize(query)
+    if letters is not None:
+        return Probe(text, pinyin.split(letters), letters)
+    syllables = tuple(readings.get(ch, "") for ch in text)
+    return Probe(text, syllables if all(syllables) else None, None)
+
+
+def score(p: Probe, term: str, term_pinyin: str, initials: str) -> float:
+    """How well `term` (folded, with its spaced pinyin and initials) answers `p`."""
+    q = p.text
+    if term == q:
+        return EXACT
+    if q in term:
+        return CONTAINS + (EXACT - CONTAINS) * len(q) / len(term) * 0.999
+    best = 0.0
+    if p.letters is not None:
+        if p.syllables:
+            spaced = " ".join(p.syllables)
+            if term_pinyin == spaced:
+                return EXACT
+            if f" {spaced} " in f" {term_pinyin} ":
+                best = CONTAINS + (EXACT - CONTAINS) * len(spaced) / len(term_pinyin) * 0.999
+        if len(p.letters) >= 2:
+            if initials == p.letters:
+                best = max(best, INITIALS)
+            elif len(p.letters) >= 3 and p.letters in initials:
+                best = max(best, CONTAINS + (INITIALS - CONTAINS) * len(p.letters) / len(initials) * 0.999)
+        if best:
+            return best
+    sim = Indel.normalized_similarity(q, term)
+    if len(term) > len(q):
+        sim = max(sim, fuzz.partial_ratio(q, term) / 100 * PARTIAL)
+    if term_pinyin and p.letters is not None:  # a typing slip in the letters
+        sim = max(sim, Levenshtein.normalized_similarity(p.letters, term_pinyin.replace(" ", "")))
+    elif term_pinyin and p.syllables:  # characters that sound alike: compare syllable by syllable
+        sim = max(sim, Indel.normalized_similarity(p.syllables, term_pinyin.split()) * HOMOPHONE)
+    return CONTAINS * sim
+
+
+def rank(
+    p: Probe, candidates: Iterable[tuple[str, str, str, int]], *, min_score: float = DEFAULT_MIN_SCORE
+) -> list[tuple[float, str, int]]:
+    """(score, term, count) for candidates (term, pinyin, initials, count) that
+    score at least `min_score`, best first."""
+    scored = []
+    for term, term_pinyin, initials, count in candidates:
+        s = score(p, term, term_pinyin, initials)
+        if s >= min_score:
+            scored.append((round(s, 2), term, count))
+    scored.sort(key=lambda item: (-item[0], -item[2], len(item[1]), item[1]))
+    return scored
+
+
+def _pairs(tokens: Sequence[str]) -> str | None:
+    """FTS5 expression: any two of the tokens (any one when there is only one)."""
+    units = list(dict.fromkeys(tokens))[:MAX_UNITS]
+    if not units:
+        return None
+    quoted = [f'"{u}"' for u in units]
+    if len(quoted) == 1:
+        return quoted[0]
+    return " OR ".join(f"({a} AND {b})" for a, b in combinations(quoted, 2))
+
+
+def match_expressions(p: Probe) -> list[str]:
+    """FTS5 expressions (on store's terms index) that find the candidates for `p`."""
+    exprs = []
+    chars = _pairs(textnorm.tokens(p.text).split())
+    if chars:
+        exprs.append(f"chars : ({chars})")
+    syllables = p.syllables or (pinyin.pieces(p.letters) if p.letters else ())
+    sounds = _pairs(syllables)
+    if sounds:
+        exprs.append(f"syllables : ({sounds})")
+    return exprs
+
+
+def find(
+    conn: sqlite3.Connection,
+    query: str,
+    *,
+    doc: str | None = None,
+    limit: int | None = DEFAULT_LIMIT,
+    min_score: float = DEFAULT_MIN_SCORE,
+) -> FuzzyResult:
+    """The vocabulary terms closest to `query`, best first; `doc` as search's --doc."""
+    if not textnorm.fold(query):
+        raise QueryError("the query is empty", "give a term, for example: zxkb fuzzy 远程协商")
+    return find_terms(conn, query, store.resolve_docs(conn, doc), limit=limit, min_score=min_score)
+
+
+def find_terms(
+    conn: sqlite3.Connection,
+    query: str,
+    doc_ids: list[int] | None,
+    *,
+    limit: int | None = DEFAULT_LIMIT,
+    min_score: float = DEFAULT_MIN_SCORE,
+) -> FuzzyResult:
+    """`find` for documents given by id (None: all)."""
+    p = probe(query, store.char_readings(conn, textnorm.fold(query)))
+    rows: dict[str, tuple[str, str, str, int]] = {}
+    for expr in match_expressions(p):
+        for row in store.term_candidates(conn, expr, doc_ids):
+            rows[row[0]] = row
+    if p.letters is not None and 2 <= len(p.letters) <= 12:
+        for row in store.terms_with_initials(conn, p.letters, doc_ids):
+            rows[row[0]] = row
+    ranked = rank(p, rows.values(), min_score=min_score)
+    if limit:
+        ranked = ranked[:limit]
+    where = store.term_documents(conn, [term for _, term, _ in ranked], doc_ids)
+    matches = []
+    for s, term, count in ranked:
+        docs = where.get(term, [])
+        if doc_ids is not None:
+            count = sum(n for _, n in docs)
+        matches.append(FuzzyMatch(term, s, count, tuple(d for d, _ in docs)))
+    return FuzzyResult(query, tuple(matches))
+
+
+# --- approximate occurrences in a paragraph (search --fuzzy) ---------------------
+
+MIN_SIMILARITY = 0.7  # of a paragraph's best window to the query key: one wrong character in four
+
+
+@lru_cache(maxsize=64)
+def _chars_of(key: str) -> re.Pattern[str]:
+    return re.compile("[" + "".join(map(re.escape, sorted(set(key)))) + "]")
+
+
+def best_window(key: str, text: str) -> tuple[float, int, int]:
+    """The part of `text` (folded) closest to `key`: (Levenshtein similarity,
+    start, end). Every window of the key's length, one more and one less, that
+    holds a character of the key is compared (rapidfuzz, in C; a window without
+    one has similarity 0), so that a missing or extra character finds the whole
+    word (委员家 -> 委员之家). Ties go to the leftmost window of the key's length."""
+    k, size = len(key), len(text)
+    if not k or not text:
+        return 0.0, 0, 0
+    positions = [m.start() for m in _chars_of(key).finditer(text)]
+    spans = list(
+        dict.fromkeys(
+            (start, start + n)
+            for n in (k, k + 1, k - 1)
+            if 2 <= n <= size
+            for p in positions
+            for start in range(max(0, p - n + 1), min(p, size - n) + 1)
+        )
+    )
+    if not spans:
+        return 0.0, 0, 0
+    found = process.extractOne(key, [text[a:b] for a, b in spans], scorer=Levenshtein.normalized_similarity)
+    if found is None:
+        return 0.0, 0, 0
+    _, sim, index = found
+    return float(sim), *spans[index]

@@ -56,3 +56,14 @@ def test_t2s_table_matches_opencc() -> None:
     assert len(table) > 4000
     for cp, target in table.items():
         assert conv.convert(chr(cp)) == chr(target)
+
+
+def test_the_fast_path_characters_fold_one_to_one() -> None:
+    """fold_map skips its per-character loop for texts made only of these."""
+    fast = [chr(cp) for cp in range(0x10000) if not textnorm._ONE_TO_ONE.search(chr(cp))]
+    assert len(fast) > 27000
+    assert [ch for ch in fast if len(fold(ch)) != 1] == []
+    text = "２０１９年，ＧＤＰ增长（一）“两个加快”"
+    assert not textnorm._ONE_TO_ONE.search(text)
+    folded, starts, ends = fold_map(text)
+    assert folded == fold(text) and starts == list(range(len(text))) and ends == list(range(1, len(text) + 1))

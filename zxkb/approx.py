@@ -47,11 +47,9 @@ def _match(key: str, variants: list[FuzzyMatch], folded: str) -> tuple[float, st
     return None
 
 
-def approximate_hits(
-    conn: sqlite3.Connection, query: Query, *, where: str, args: list[object], doc_ids: list[int] | None
-) -> list[Hit]:
-    """Approximate hits for `query` within the filters (`where`, `args` as for
-    store.fts_search), best similarity first, then bm25."""
+def approximate_hits(conn: sqlite3.Connection, query: Query, filters: store.Filters) -> list[Hit]:
+    """Approximate hits for `query` within the filters, best similarity first, then bm25."""
+    doc_ids = filters.doc_ids
     groups: list[list[tuple[str, list[FuzzyMatch]]]] = []
     parts = []
     for group in query.groups:
@@ -69,7 +67,7 @@ def approximate_hits(
     expr = " AND ".join(parts)
     for key in query.excluded:
         expr = f"({expr}) NOT {_phrase(key)}"
-    _, rows = store.fts_search(conn, expr, where=where, args=args, limit=CANDIDATES)
+    _, rows = store.fts_search(conn, expr, filters, limit=CANDIDATES)
 
     hits = []
     for para, score in rows:

@@ -56,10 +56,12 @@ MIGRATIONS: tuple[str, ...] = (
         UNIQUE (doc_id, seq)
     );
     CREATE INDEX paragraphs_section ON paragraphs(section_id);
-    -- One token per character of the folded text (zxkb.textnorm.index_text).
+    -- One token per character of the folded text (zxkb.textnorm.index_text),
+    -- body paragraphs in column `body`, headings, front matter and noise in
+    -- `other`, so that the default search ({body}: ...) needs no join to filter.
     -- Contentless: the text lives once, in paragraphs; rowid = paragraphs.id.
     CREATE VIRTUAL TABLE paragraphs_fts USING fts5(
-        tokens, content='', tokenize='unicode61 remove_diacritics 0'
+        body, other, content='', tokenize='unicode61 remove_diacritics 0'
     );
     """,
     # 2: the term vocabulary (issue 4). Terms are folded keys; term_docs holds each

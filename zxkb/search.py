@@ -6,12 +6,12 @@ from __future__ import annotations
 import sqlite3
 
 from zxkb import snippet, store
-from zxkb.models import Hit, Kind, SearchResult
+from zxkb.models import INDEXED, Hit, Kind, SearchResult
 from zxkb.numbering import parse_section_path
 from zxkb.query import parse_query
 
 DEFAULT_KINDS: tuple[Kind, ...] = ("body",)
-ALL_KINDS: tuple[Kind, ...] = ("body", "heading", "front", "noise")
+ALL_KINDS: tuple[Kind, ...] = INDEXED
 
 
 def search(
@@ -36,11 +36,8 @@ def search(
     path = parse_section_path(section) if section is not None else None
     if path is not None:
         store.require_section(conn, path, doc_ids)
-    where, args = store.kind_filter(kinds)
-    for cond, more in (store.doc_filter(doc_ids), store.section_filter(path)):
-        where += cond
-        args += more
-    total, rows = store.fts_search(conn, query.match_expression(), where=where, args=args, limit=limit)
+    filters = store.Filters(kinds, doc_ids, path)
+    total, rows = store.fts_search(conn, query.match_expression(), filters, limit=limit)
     hits = []
     for para, score in rows:
         spans = snippet.match_spans(para.text, query.keys)
@@ -50,7 +47,7 @@ def search(
     if fuzzy:
         from zxkb import approx
 
-        found = approx.approximate_hits(conn, query, where=where, args=args, doc_ids=doc_ids)
+        found = approx.approximate_hits(conn, query, filters)
         approximate = len(found)
         room = None if limit is None else max(0, limit - len(hits))
         hits.extend(found[:room])

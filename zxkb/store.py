@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -83,10 +84,10 @@ def _check_normaliser(conn: sqlite3.Connection) -> None:
         return
     with transaction(conn):
         conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('delete-all')")
-        rows = conn.execute(f"SELECT id, text FROM paragraphs WHERE kind IN {INDEXED!r}").fetchall()
+        rows = conn.execute(f"SELECT id, kind, text FROM paragraphs WHERE kind IN {INDEXED!r}").fetchall()
         conn.executemany(
-            "INSERT INTO paragraphs_fts(rowid, tokens) VALUES (?, ?)",
-            ((pid, textnorm.index_text(text)) for pid, text in rows),
+            "INSERT INTO paragraphs_fts(rowid, body, other) VALUES (?, ?, ?)",
+            (_fts_row(pid, kind, textnorm.index_text(text)) for pid, kind, text in rows),
         )
         conn.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('norm_version', ?)",
@@ -130,14 +131,19 @@ def remove_document(conn: sqlite3.Connection, doc_id: int) -> bool:
         return _delete_document(conn, doc_id)
 
 
+def _fts_row(pid: int, kind: str, tokens: str) -> tuple[int, str, str]:
+    """(rowid, body, other) for paragraphs_fts: body paragraphs in the first column."""
+    return (pid, tokens, "") if kind == "body" else (pid, "", tokens)
+
+
 def _delete_document(conn: sqlite3.Connection, doc_id: int) -> bool:
     # A contentless FTS5 index forgets a row only when told the tokens it indexed.
     conn.executemany(
-        "INSERT INTO paragraphs_fts(paragraphs_fts, rowid, tokens) VALUES ('delete', ?, ?)",
+        "INSERT INTO paragraphs_fts(paragraphs_fts, rowid, body, other) VALUES ('delete', ?, ?, ?)",
         (
-            (pid, textnorm.index_text(text))
-            for pid, text in conn.execute(
-                f"SELECT id, text FROM paragraphs WHERE doc_id = ? AND kind IN {INDEXED!r}", (doc_id,)
+            _fts_row(pid, kind, textnorm.index_text(text))
+            for pid, kind, text in conn.execute(
+                f"SELECT id, kind, text FROM paragraphs WHERE doc_id = ? AND kind IN {INDEXED!r}", (doc_id,)
             ).fetchall()
         ),
     )
@@ -202,8 +208,8 @@ def add_document(
                 if block.kind in VOCAB_KINDS:
                     vocab_texts.append(key)
                 conn.execute(
-                    "INSERT INTO paragraphs_fts(rowid, tokens) VALUES (?, ?)",
-                    (cur.lastrowid, textnorm.tokens(key)),
+                    "INSERT INTO paragraphs_fts(rowid, body, other) VALUES (?, ?, ?)",
+                    _fts_row(int(cur.lastrowid or 0), block.kind, textnorm.tokens(key)),
                 )
         titles = [sec.title for sec in doc.sections]
         titles += [b.title for b in doc.blocks if b.kind == "body" and b.title]
@@ -261,13 +267,6 @@ def resolve_docs(conn: sqlite3.Connection, spec: str | None) -> list[int] | None
     return ids
 
 
-def section_filter(path: str | None) -> tuple[str, list[object]]:
-    """SQL condition on alias s (sections) for a section and its subsections."""
-    if path is None:
-        return "", []
-    return " AND (s.path = ? OR s.path LIKE ? || '(%')", [path, path]
-
-
 def doc_filter(doc_ids: list[int] | None) -> tuple[str, list[object]]:
     if doc_ids is None:
         return "", []
@@ -289,15 +288,60 @@ def require_section(conn: sqlite3.Connection, path: str, doc_ids: list[int] | No
         raise NotFound(f"no section {path}", "zxkb list shows the sections and their paths")
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What a search is limited to: kinds of paragraph, documents, a section."""
+
+    kinds: tuple[Kind, ...] = ("body",)
+    doc_ids: list[int] | None = None  # None: every document
+    section: str | None = None  # a path: the section and its subsections
+
+    def sql(self) -> tuple[str, list[object]]:
+        """Conditions on p (paragraphs) and s (sections), for the join path."""
+        where, args = kind_filter(self.kinds)
+        cond, more = doc_filter(self.doc_ids)
+        where, args = where + cond, args + more
+        if self.section is not None:
+            where += " AND (s.path = ? OR s.path LIKE ? || '(%')"
+            args += [self.section, self.section]
+        return where, args
+
+
 def fts_search(
-    conn: sqlite3.Connection,
-    match: str,
-    *,
-    where: str,
-    args: list[object],
-    limit: int | None,
+    conn: sqlite3.Connection, match: str, filters: Filters, *, limit: int | None
 ) -> tuple[int, list[tuple[Paragraph, float]]]:
-    """Paragraphs whose index matches `match`, best bm25 first, and how many in all."""
+    """Paragraphs whose index matches `match`, best bm25 first, and how many in all.
+
+    Body and other paragraphs sit in two columns of the index, so a search of
+    every document needs no join: the index counts and ranks on its own, and
+    only the rows shown are read from paragraphs (on the corpus, counting 11,264
+    hits of 的 took 0.5 ms instead of 5.4 ms through a join)."""
+    kinds = set(filters.kinds)
+    if kinds == {"body"}:
+        match = f"{{body}}: ({match})"
+    elif "body" not in kinds:
+        match = f"{{other}}: ({match})"
+    fts_only = filters.doc_ids is None and filters.section is None and kinds in ({"body"}, set(INDEXED))
+    fetch = -1 if limit is None else limit
+    if fts_only:
+        total = conn.execute("SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH ?", (match,)).fetchone()[0]
+        if limit == 0 or not total:
+            return total, []
+        ranked = conn.execute(
+            "SELECT rowid, bm25(paragraphs_fts) FROM paragraphs_fts WHERE paragraphs_fts MATCH ?"
+            " ORDER BY rank, rowid LIMIT ?",
+            (match, fetch),
+        ).fetchall()
+        by_id = {
+            row[-1]: row
+            for row in conn.execute(
+                f"SELECT {_PARA_COLUMNS}, p.id FROM paragraphs p {_PARA_JOINS}"
+                f" WHERE p.id IN ({','.join('?' * len(ranked))})",
+                [pid for pid, _ in ranked],
+            )
+        }
+        return total, [(_paragraph(by_id[pid]), -float(score)) for pid, score in ranked]
+    where, args = filters.sql()
     base = f"""
         FROM (SELECT rowid AS id, bm25(paragraphs_fts) AS score
               FROM paragraphs_fts WHERE paragraphs_fts MATCH ?) m
@@ -306,11 +350,10 @@ def fts_search(
         WHERE 1 {where}
     """
     total = conn.execute(f"SELECT count(*) {base}", [match, *args]).fetchone()[0]
-    if limit == 0:
+    if limit == 0 or not total:
         return total, []
     rows = conn.execute(
-        f"SELECT {_PARA_COLUMNS}, m.score {base} ORDER BY m.score, p.doc_id, p.seq LIMIT ?",
-        [match, *args, -1 if limit is None else limit],
+        f"SELECT {_PARA_COLUMNS}, m.score {base} ORDER BY m.score, p.id LIMIT ?", [match, *args, fetch]
     ).fetchall()
     return total, [(_paragraph(row), -float(row[9])) for row in rows]
 

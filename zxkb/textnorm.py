@@ -67,9 +67,22 @@ def fold(text: str) -> str:
     return text
 
 
+# Characters that fold to exactly one character, alone and in any company: Han
+# ideographs, ASCII letters and digits, full-width forms, common CJK punctuation.
+# A text made only of them folds position by position (the common case).
+_ONE_TO_ONE = re.compile(
+    "[^\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9\uff01-\uff5e\u3001\u3002\u300a-\u3011\u2018\u2019\u201c\u201d"
+    "\u2014\u00b7%,.:;!?()\\[\\]/+\\-]"
+)
+
+
 def fold_map(text: str) -> tuple[str, list[int], list[int]]:
     """`fold(text)` with, for each folded character, the [start, end) span in `text`
     it came from. Used to cut snippets and highlights from the original text."""
+    if not _ONE_TO_ONE.search(text):
+        folded = fold(text)
+        if len(folded) == len(text):
+            return folded, list(range(len(text))), list(range(1, len(text) + 1))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from zxkb.cli import app
+from zxkb.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "db" / "zhuzhou-cppcc-2020.txt"

@@ -297,7 +297,7 @@ def test_stale_vocabulary_is_rebuilt_on_open(seeded: Cli, _isolated_db: Path) ->
 def test_cli_default_min_score_is_the_library_one() -> None:
     import typer
 
-    from zxkb.cli import app
+    from zxkb.cli.app import app
 
     command = typer.main.get_command(app).commands["fuzzy"]  # type: ignore[attr-defined]
     (param,) = [p for p in command.params if p.name == "min_score"]

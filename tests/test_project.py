@@ -8,18 +8,18 @@ import sys
 import typer
 
 from tests.conftest import ROOT, SEED
-from zxkb.cli import app
+from zxkb.cli.app import app
 
 HEAVY = ("rich", "opencc", "sqlite_utils", "platformdirs", "rjieba", "pypinyin", "rapidfuzz")
 
 
-def _modules_after(args: list[str], env_db: str) -> list[str]:
+def _modules_after(args: list[str], env_db: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
     code = (
         "import sys\n"
         f"sys.argv = ['zxkb', *{args!r}]\n"
         "from zxkb.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})), file=sys.stderr)\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r})), file=sys.stderr)\n"
     )
     env = {"ZXKB_DB": env_db, "PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
@@ -34,6 +34,15 @@ def test_json_paths_never_import_rich(tmp_path: object) -> None:
         assert _modules_after(args, db) == ["[]"], args
     # and the human path does use Rich, so the check above can fail
     assert _modules_after(["search", "远程协商"], db) == ["['rich']"]
+
+
+def test_search_does_not_import_typer(tmp_path: object) -> None:
+    """The hot path (zxkb.cli.fast) answers search without Typer's ~45 ms import."""
+    db = str(tmp_path) + "/z.db"  # type: ignore[operator]
+    _modules_after(["ingest", "--json", str(SEED)], db)
+    assert _modules_after(["search", "远程协商", "--json"], db, heavy=("typer", "click")) == ["[]"]
+    assert _modules_after(["search", "远程协商"], db, heavy=("typer",)) == ["[]"]
+    assert _modules_after(["docs", "--json"], db, heavy=("typer",)) == ["['typer']"]
 
 
 def test_fuzzy_paths_load_rapidfuzz_only_when_needed(tmp_path: object) -> None:

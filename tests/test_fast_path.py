@@ -1,0 +1,58 @@
+"""zxkb.cli.fast answers `zxkb search` without Typer; it must answer exactly as
+the Typer command does, and leave everything else to it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Cli
+from zxkb.cli import fast
+
+ANSWERED = [
+    ["search", "远程协商"],
+    ["search", "远程协商", "--json"],
+    ["search", "--json", "远程", "协商", "-n", "2"],
+    ["search", "协商", "--limit=0", "--json", "--section", "二"],
+    ["search", "协商", "-s", "2.1", "--doc", "株洲", "--json"],
+    ["search", "-d", "1", "--json", "--", "协商", "-监督"],
+    ["search", "手机银行", "--json"],  # exit 1
+    ["search", "手机银行", "--all", "--json"],
+    ["search", "远成协商", "--fuzzy", "--json"],
+    ["search", "远成协商", "-f"],
+    ["search", "", "--json"],  # empty query: exit 2 with Error/Hint
+    ["search", "协商", "--section", "九", "--json"],  # no such section: exit 2
+    ["search", "协商", "--doc", "上海", "--json"],  # no such document: exit 2
+    ["search", "-", "--json"],
+    ["search", "协商", "--json", "--limit", "3", "--limit", "1"],  # the last value wins
+]
+
+DECLINED = [
+    ["search"],
+    ["search", "--json"],
+    ["search", "协商", "-n5"],
+    ["search", "协商", "--limit", "x"],
+    ["search", "协商", "--limit", "-1"],
+    ["search", "协商", "--help"],
+    ["search", "协商", "-h"],
+    ["search", "协商", "--unknown"],
+    ["search", "协商", "--json=yes"],
+    ["search", "协商", "--limit"],
+    ["docs", "--json"],
+    [],
+]
+
+
+@pytest.mark.parametrize("argv", ANSWERED, ids=" ".join)
+def test_fast_path_answers_as_typer_does(seeded: Cli, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    typer_result = seeded(*argv, code=None)
+    capsys.readouterr()
+    code = fast.run(argv)
+    out = capsys.readouterr()
+    assert code == typer_result.exit_code
+    assert out.out == typer_result.stdout
+    assert out.err == typer_result.stderr
+
+
+@pytest.mark.parametrize("argv", DECLINED, ids=lambda a: " ".join(a) or "(none)")
+def test_fast_path_leaves_the_rest_to_typer(seeded: Cli, argv: list[str]) -> None:
+    assert fast.run(argv) is None

@@ -1,0 +1,93 @@
+"""The hot path: `zxkb search …` without importing Typer.
+
+Importing Typer costs ~45 ms, three times a whole query on a small database.
+This parser reads the plain forms of search's arguments (those the README
+shows) and calls the same implementation as the Typer command; anything else
+(help, unknown options, option clusters, bad values) returns None and the
+Typer app takes over, so its usage errors and help are unchanged.
+tests/test_fast_path.py runs both on the same arguments and compares.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+# option -> (keyword, takes a value)
+SEARCH_OPTIONS: dict[str, tuple[str, bool]] = {
+    "--doc": ("doc", True),
+    "-d": ("doc", True),
+    "--section": ("section", True),
+    "-s": ("section", True),
+    "--limit": ("limit", True),
+    "-n": ("limit", True),
+    "--db": ("db", True),
+    "--all": ("all_kinds", False),
+    "--fuzzy": ("fuzzy", False),
+    "-f": ("fuzzy", False),
+    "--json": ("json", False),
+}
+
+
+def parse_search(args: list[str]) -> dict[str, Any] | None:
+    """search's keyword arguments from argv, or None when this parser is not sure."""
+    kwargs: dict[str, Any] = {
+        "query": [],
+        "doc": None,
+        "section": None,
+        "limit": 10,
+        "all_kinds": False,
+        "fuzzy": False,
+        "db": None,
+        "json": False,
+    }
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            kwargs["query"].extend(args[i + 1 :])
+            break
+        if arg.startswith("-") and arg != "-":
+            name, eq, inline = arg.partition("=")
+            if name not in SEARCH_OPTIONS:
+                return None
+            key, takes_value = SEARCH_OPTIONS[name]
+            if not takes_value:
+                if eq:
+                    return None
+                kwargs[key] = True
+            else:
+                if eq and name.startswith("--"):
+                    value = inline
+                elif not eq and i + 1 < len(args):
+                    i += 1
+                    value = args[i]
+                else:
+                    return None
+                kwargs[key] = value
+        else:
+            kwargs["query"].append(arg)
+        i += 1
+    if not kwargs["query"]:
+        return None
+    try:
+        kwargs["limit"] = int(kwargs["limit"])
+    except ValueError:
+        return None
+    if kwargs["limit"] < 0:
+        return None
+    if kwargs["db"] is not None:
+        kwargs["db"] = Path(kwargs["db"])
+    return kwargs
+
+
+def run(argv: list[str]) -> int | None:
+    """The exit code of a command this path can answer, else None."""
+    if not argv or argv[0] != "search":
+        return None
+    kwargs = parse_search(argv[1:])
+    if kwargs is None:
+        return None
+    from zxkb.cli import commands
+
+    return commands.search(**kwargs)

@@ -150,6 +150,8 @@ def build(root: Path, out: Path, size_bytes: int, seed: int = 20260101) -> dict[
         manifest_path.unlink(missing_ok=True)
     rng = random.Random(seed)
     docs = read_sources(root)
+    if not docs:
+        raise SystemExit(f"bench: no reports under {root} (seed/, state-council-gbk/, provincial-2026/, wikisource/)")
     pools: dict[int, list[str]] = {}
     for doc in docs:
         pools.setdefault(doc.era, []).extend(line for line in doc.lines if len(line.strip()) >= BODY_MIN_CHARS)

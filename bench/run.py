@@ -15,6 +15,7 @@ Not a test: nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -571,8 +572,39 @@ def main() -> None:
     res["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     (work / f"results-{label}.json").write_text(json.dumps(res, ensure_ascii=False, indent=2) + "\n", "utf-8")
     md = markdown(res)
+    if res.get("queries"):
+        md += "\n" + crossover(work)
     (work / f"results-{label}.md").write_text(md, encoding="utf-8")
     print(md)
+
+
+def crossover(work: Path) -> str:
+    """zxkb -n 20 against rg -c per query class over every results-SIZE.json in `work`, with the
+    corpus size where zxkb gets below rg (linear between the two measured sizes around it)."""
+    runs = []
+    for path in work.glob("results-*.json"):
+        res = json.loads(path.read_text(encoding="utf-8"))
+        if res.get("queries"):
+            runs.append((int(res["corpus"]["bytes"]), res["size"], {q["class"]: q["ms"] for q in res["queries"]}))
+    runs.sort()
+    if len(runs) < 2:
+        return ""
+    head = " | ".join(f"zxkb / rg at {label}" for _, label, _ in runs)
+    lines = ["### zxkb against rg across sizes", "", f"| class | {head} | crossover |", "|---" * (len(runs) + 2) + "|"]
+    for cls, _, _ in QUERIES:
+        if not all(cls in r[2] for r in runs):
+            continue
+        diffs = [(size, ms(r[cls]["zxkb_limit20"]) - ms(r[cls]["rg"])) for size, _, r in runs]
+        ratios = " | ".join(f"{ms(r[cls]['zxkb_limit20']) / ms(r[cls]['rg']):.2f}" for _, _, r in runs)
+        cross = "not within the sizes measured"
+        if diffs[0][1] <= 0:
+            cross = f"below {_label(diffs[0][0])}"
+        for (s0, d0), (s1, d1) in itertools.pairwise(diffs):
+            if d0 > 0 >= d1:
+                cross = f"≈ {(s0 + (s1 - s0) * d0 / (d0 - d1)) / 1e6:.0f} MB"
+                break
+        lines.append(f"| {cls} | {ratios} | {cross} |")
+    return "\n".join(lines) + "\n"
 
 
 def _label(size: int) -> str:

@@ -1,0 +1,89 @@
+"""Timing helpers: whole-process wall time (median of several runs), one process's
+peak memory, and in-process timings."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass
+class Timed:
+    median_ms: float
+    runs_ms: list[float]
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "median_ms": round(self.median_ms, 2),
+            "min_ms": round(min(self.runs_ms), 2),
+            "runs": len(self.runs_ms),
+            "returncode": self.returncode,
+        }
+
+
+def run_process(argv: Sequence[str], runs: int, *, warmup: int = 1, env: dict[str, str] | None = None) -> Timed:
+    """Run `argv` `warmup` + `runs` times, stdout and stderr to pipes; median wall time of the timed runs.
+    The output kept is the last run's."""
+    times: list[float] = []
+    proc: subprocess.CompletedProcess[bytes] | None = None
+    for i in range(warmup + runs):
+        start = time.perf_counter()
+        proc = subprocess.run(argv, capture_output=True, env=env, check=False)
+        elapsed = (time.perf_counter() - start) * 1000
+        if i >= warmup:
+            times.append(elapsed)
+    assert proc is not None
+    return Timed(statistics.median(times), times, proc.returncode, proc.stdout, proc.stderr)
+
+
+@dataclass
+class Usage:
+    seconds: float
+    max_rss_mb: float
+    returncode: int | None  # None: killed at the timeout
+    stdout: bytes
+    stderr: bytes
+
+
+def run_with_usage(argv: Sequence[str], timeout_s: float, *, stdout_path: str, stderr_path: str) -> Usage:
+    """Run `argv` once; wall time and this process's own peak RSS (os.wait4, so no other
+    child counts). Killed after `timeout_s` seconds. Output goes to files (it can be large)."""
+    with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=err)
+        deadline = start + timeout_s
+        returncode: int | None = None
+        while True:
+            pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                returncode = os.waitstatus_to_exitcode(status)
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, rusage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - start
+        proc.returncode = returncode if returncode is not None else -9  # already reaped
+    with open(stdout_path, "rb") as out, open(stderr_path, "rb") as err:
+        return Usage(elapsed, rusage.ru_maxrss / 1024, returncode, out.read(), err.read())
+
+
+def time_call(fn: Callable[[], object], runs: int, *, warmup: int = 1) -> tuple[float, object]:
+    """Median milliseconds of `fn()` over `runs` calls after `warmup`; and its last result."""
+    result: object = None
+    for _ in range(warmup):
+        result = fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), result

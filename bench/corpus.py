@@ -138,7 +138,8 @@ def variant(doc: BaseDoc, pools: dict[int, list[str]], rng: random.Random) -> tu
 
 def build(root: Path, out: Path, size_bytes: int, seed: int = 20260101) -> dict[str, object]:
     """Write the corpus into `out` (reused when its manifest matches) and return the manifest."""
-    manifest_path = out / "manifest.json"
+    # beside the corpus, not in it: zxkb ingest reads every .json file it finds
+    manifest_path = out.with_name(out.name + ".manifest.json")
     wanted = {"generator": GENERATOR_VERSION, "size_bytes": size_bytes, "seed": seed, "source": str(root.resolve())}
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))

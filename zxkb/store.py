@@ -563,58 +563,73 @@ def add_document_terms(conn: sqlite3.Connection, doc_id: int, texts: list[str], 
 
 def _write_terms(conn: sqlite3.Connection, batch: Mapping[int, Mapping[str, vocab.Term]]) -> None:
     """Add documents' terms to the vocabulary, inside the caller's transaction:
-    new terms with their pinyin (computed here, once per term), counts added to
-    the terms already there, term_docs rows in key order."""
-    where: dict[str, list[tuple[int, int]]] = {}  # term -> [(doc_id, count)], doc ids ascending
-    for doc_id in sorted(batch):
-        for text, term in batch[doc_id].items():
-            found = where.get(text)
-            if found is None:
-                where[text] = [(doc_id, term.count)]
+    counts added to the terms already there, new terms with their pinyin
+    (computed here, once per term), term_docs rows in key order."""
+    totals: dict[str, list[int]] = {}  # term -> [count, ndocs] in this batch
+    for terms in batch.values():
+        for term in terms.values():
+            total = totals.get(term.text)
+            if total is None:
+                totals[term.text] = [term.count, 1]
             else:
-                found.append((doc_id, term.count))
-    if not where:
+                total[0] += term.count
+                total[1] += 1
+    if not totals:
         return
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS batch_terms (term TEXT PRIMARY KEY) WITHOUT ROWID")
-    conn.executemany("INSERT INTO temp.batch_terms(term) VALUES (?)", ((text,) for text in sorted(where)))
-    ids: dict[str, int] = dict(
-        conn.execute("SELECT b.term, t.id FROM temp.batch_terms b JOIN main.terms t ON t.term = b.term").fetchall()
-    )
-    conn.execute("DELETE FROM temp.batch_terms")
+    ids = _term_ids(conn, list(totals))
     conn.executemany(
         "UPDATE terms SET count = count + ?, ndocs = ndocs + ? WHERE id = ?",
-        sorted(
-            ((sum(n for _, n in where[text]), len(where[text]), term_id) for text, term_id in ids.items()),
-            key=itemgetter(2),
-        ),
+        sorted(((*totals[text], term_id) for text, term_id in ids.items()), key=itemgetter(2)),
     )
 
+    new = [text for text in totals if text not in ids]
+    introduced: dict[str, vocab.Term] = {}  # a new term as the first document that has it has it
+    remaining = set(new)
+    for terms in batch.values():  # in document order
+        found = remaining.intersection(terms)
+        introduced.update((text, terms[text]) for text in found)
+        remaining -= found
     first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM terms").fetchone()[0]
-    new = [text for text in where if text not in ids]
-    terms = {text: term for doc_terms in batch.values() for text, term in doc_terms.items()}
-    rows = []
-    readings: dict[str, str] = {}
-    for term_id, text in enumerate(new, first):
-        ids[text] = term_id
-        pinyin, initials = vocab.term_pinyin(terms[text])
-        docs = where[text]
-        rows.append((term_id, text, pinyin, initials, sum(n for _, n in docs), len(docs)))
-        for char, syllable in vocab.char_readings(terms[text]):
-            readings.setdefault(char, syllable)
-    conn.executemany("INSERT INTO terms(id, term, pinyin, initials, count, ndocs) VALUES (?, ?, ?, ?, ?, ?)", rows)
+    ids.update(zip(new, range(first, first + len(new)), strict=True))
+    readings = [(ids[text], text, *vocab.term_pinyin(introduced[text])) for text in new]
+    conn.executemany(
+        "INSERT INTO terms(id, term, pinyin, initials, count, ndocs) VALUES (?, ?, ?, ?, ?, ?)",
+        ((term_id, text, pinyin, initials, *totals[text]) for term_id, text, pinyin, initials in readings),
+    )
     conn.executemany(
         "INSERT INTO terms_fts(rowid, chars, syllables) VALUES (?, ?, ?)",
-        ((term_id, textnorm.tokens(text), pinyin) for term_id, text, pinyin, *_ in rows),
+        ((term_id, textnorm.tokens(text), pinyin) for term_id, text, pinyin, _ in readings),
     )
-    conn.executemany("INSERT OR IGNORE INTO char_pinyin(char, pinyin) VALUES (?, ?)", sorted(readings.items()))
+    _add_char_readings(conn, [introduced[text] for text in new])
     conn.executemany(
         "INSERT INTO term_docs(term_id, doc_id, count) VALUES (?, ?, ?)",
-        (
-            (term_id, doc_id, count)
-            for term_id, text in sorted((term_id, text) for text, term_id in ids.items())
-            for doc_id, count in where[text]
-        ),
+        sorted((ids[term.text], doc_id, term.count) for doc_id, terms in batch.items() for term in terms.values()),
     )
+
+
+def _term_ids(conn: sqlite3.Connection, texts: list[str]) -> dict[str, int]:
+    """The ids of those of `texts` that are terms already."""
+    ids: dict[str, int] = {}
+    for i in range(0, len(texts), 500):  # SQLite before 3.32 takes at most 999 parameters
+        chunk = texts[i : i + 500]
+        ids.update(conn.execute(f"SELECT term, id FROM terms WHERE term IN ({','.join('?' * len(chunk))})", chunk))
+    return ids
+
+
+def _add_char_readings(conn: sqlite3.Connection, terms: list[vocab.Term]) -> None:
+    """Store the reading of each character not seen before, from the first of
+    `terms` (new terms, in order) that gives one."""
+    missing = set().union(*(term.text for term in terms))
+    missing.difference_update(char for (char,) in conn.execute("SELECT char FROM char_pinyin"))
+    readings = {}
+    for term in terms:
+        if missing.isdisjoint(term.text):
+            continue
+        for char, syllable in vocab.char_readings(term):
+            if char in missing:
+                readings[char] = syllable
+                missing.discard(char)
+    conn.executemany("INSERT INTO char_pinyin(char, pinyin) VALUES (?, ?)", sorted(readings.items()))
 
 
 def remove_document_terms(conn: sqlite3.Connection, doc_id: int) -> None:

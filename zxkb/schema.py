@@ -78,15 +78,16 @@ MIGRATIONS: tuple[str, ...] = (
         count INTEGER NOT NULL,    -- occurrences in all documents (sum of term_docs.count)
         ndocs INTEGER NOT NULL     -- documents it occurs in
     );
-    -- One B-tree, in term order: a query reads the few rows of its terms; a batch
-    -- of documents is written sorted by term. A document's rows are found by a
-    -- scan, on removal only. No foreign keys: the triggers keep it consistent,
-    -- and an insert does not look up two parent rows.
+    -- One B-tree, in document order: a batch of documents is appended at the
+    -- end (document ids only grow), and a document's rows are removed in one
+    -- range. A query finds a term's rows with one look-up per document. No
+    -- foreign keys: the triggers keep it consistent, and an insert does not
+    -- look up two parent rows.
     CREATE TABLE term_docs (
-        term_id INTEGER NOT NULL,  -- terms.id
         doc_id INTEGER NOT NULL,   -- documents.id
+        term_id INTEGER NOT NULL,  -- terms.id
         count INTEGER NOT NULL,
-        PRIMARY KEY (term_id, doc_id)
+        PRIMARY KEY (doc_id, term_id)
     ) WITHOUT ROWID;
     -- Candidate terms for a query: one token per character of the term (as
     -- paragraphs_fts) and its pinyin syllables. rowid = terms.id. Queries ask

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timezone
+from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 
@@ -455,7 +456,7 @@ class VocabularyBatch:
     def __init__(self, conn: sqlite3.Connection, max_rows: int | None = None) -> None:
         self.conn = conn
         self.max_rows = max_rows or VOCAB_BATCH_ROWS
-        self.pending: dict[int, dict[str, vocab.Term]] = {}
+        self.pending: dict[int, vocab.DocumentTerms] = {}
         self.rows = 0
 
     def add(self, doc_id: int, texts: list[str], titles: list[str]) -> None:
@@ -490,7 +491,7 @@ def vocabulary_behind(conn: sqlite3.Connection) -> bool:
 
 def update_vocabulary(
     conn: sqlite3.Connection,
-    extracted: Mapping[int, dict[str, vocab.Term]] | None = None,
+    extracted: Mapping[int, vocab.DocumentTerms] | None = None,
     *,
     max_rows: int | None = None,
 ) -> int:
@@ -531,7 +532,7 @@ def update_vocabulary(
     return added
 
 
-def _stored_terms(conn: sqlite3.Connection, doc_id: int) -> dict[str, vocab.Term]:
+def _stored_terms(conn: sqlite3.Connection, doc_id: int) -> vocab.DocumentTerms:
     """The terms of a stored document, from its paragraphs and titles."""
     texts = [
         textnorm.fold(text)
@@ -561,18 +562,19 @@ def add_document_terms(conn: sqlite3.Connection, doc_id: int, texts: list[str], 
     return len(terms)
 
 
-def _write_terms(conn: sqlite3.Connection, batch: Mapping[int, Mapping[str, vocab.Term]]) -> None:
+def _write_terms(conn: sqlite3.Connection, batch: Mapping[int, vocab.DocumentTerms]) -> None:
     """Add documents' terms to the vocabulary, inside the caller's transaction:
-    counts added to the terms already there, new terms with their pinyin
-    (computed here, once per term), term_docs rows in key order."""
-    totals: dict[str, list[int]] = {}  # term -> [count, ndocs] in this batch
+    new terms with their pinyin (computed here, once per term), each document's
+    rows appended in key order, then the batch's totals added to the terms.
+    The per-row work is in C (zip, map, sorted, executemany, GROUP BY)."""
+    totals: dict[str, list[int]] = {}  # term -> [occurrences, documents] in the batch, in first-seen order
     for terms in batch.values():
-        for term in terms.values():
-            total = totals.get(term.text)
+        for text, count in terms.counts.items():
+            total = totals.get(text)
             if total is None:
-                totals[term.text] = [term.count, 1]
+                totals[text] = [count, 1]
             else:
-                total[0] += term.count
+                total[0] += count
                 total[1] += 1
     if not totals:
         return
@@ -581,12 +583,11 @@ def _write_terms(conn: sqlite3.Connection, batch: Mapping[int, Mapping[str, voca
         "UPDATE terms SET count = count + ?, ndocs = ndocs + ? WHERE id = ?",
         sorted(((*totals[text], term_id) for text, term_id in ids.items()), key=itemgetter(2)),
     )
-
     new = [text for text in totals if text not in ids]
     introduced: dict[str, vocab.Term] = {}  # a new term as the first document that has it has it
     remaining = set(new)
     for terms in batch.values():  # in document order
-        found = remaining.intersection(terms)
+        found = remaining.intersection(terms.counts)
         introduced.update((text, terms[text]) for text in found)
         remaining -= found
     first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM terms").fetchone()[0]
@@ -601,10 +602,12 @@ def _write_terms(conn: sqlite3.Connection, batch: Mapping[int, Mapping[str, voca
         ((term_id, textnorm.tokens(text), pinyin) for term_id, text, pinyin, _ in readings),
     )
     _add_char_readings(conn, [introduced[text] for text in new])
-    conn.executemany(
-        "INSERT INTO term_docs(term_id, doc_id, count) VALUES (?, ?, ?)",
-        sorted((ids[term.text], doc_id, term.count) for doc_id, terms in batch.items() for term in terms.values()),
-    )
+    for doc_id, terms in batch.items():
+        rows = sorted(zip(map(ids.__getitem__, terms.counts), terms.counts.values(), strict=True))
+        conn.executemany(
+            "INSERT INTO term_docs(doc_id, term_id, count) VALUES (?, ?, ?)",
+            zip(repeat(doc_id), map(itemgetter(0), rows), map(itemgetter(1), rows)),
+        )
 
 
 def _term_ids(conn: sqlite3.Connection, texts: list[str]) -> dict[str, int]:
@@ -647,8 +650,8 @@ def _term_doc_filter(doc_ids: list[int] | None) -> tuple[str, list[object]]:
     if doc_ids is None:
         return "", []
     return (
-        " AND EXISTS (SELECT 1 FROM term_docs td WHERE td.term_id = t.id"
-        f" AND td.doc_id IN ({','.join('?' * len(doc_ids))}))",
+        f" AND EXISTS (SELECT 1 FROM term_docs td WHERE td.doc_id IN ({','.join('?' * len(doc_ids))})"
+        " AND td.term_id = t.id)",
         list(doc_ids),
     )
 
@@ -678,11 +681,13 @@ def term_documents(
     """For each term, the documents it occurs in with its count there, by document id."""
     if not terms:
         return {}
-    cond = f" AND td.doc_id IN ({','.join('?' * len(doc_ids))})" if doc_ids is not None else ""
+    docs = "SELECT id FROM documents" if doc_ids is None else ",".join("?" * len(doc_ids))
     out: dict[str, list[tuple[int, int]]] = {}
+    # term_docs is in document order: one look-up per (term, document)
     for term, doc_id, count in conn.execute(
-        "SELECT t.term, td.doc_id, td.count FROM terms t JOIN term_docs td ON td.term_id = t.id"
-        f" WHERE t.term IN ({','.join('?' * len(terms))}){cond} ORDER BY td.doc_id",
+        "SELECT t.term, td.doc_id, td.count FROM terms t CROSS JOIN term_docs td"
+        f" WHERE t.term IN ({','.join('?' * len(terms))}) AND td.doc_id IN ({docs}) AND td.term_id = t.id"
+        " ORDER BY td.doc_id",
         [*terms, *(doc_ids or [])],
     ):
         out.setdefault(term, []).append((doc_id, count))

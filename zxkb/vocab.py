@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache, lru_cache
 from itertools import chain, compress, pairwise
 from typing import NamedTuple
@@ -73,13 +73,34 @@ Cut = Callable[[str], list[str]]
 
 
 class Term(NamedTuple):
-    """A term of a document. A named tuple, not a dataclass: a document has
-    thousands, and a tuple of strings is made faster and is not followed by the
-    garbage collector once it has survived one collection."""
-
     text: str  # folded
     count: int  # type: ignore[assignment]  # occurrences in the document (hides tuple.count)
     words: tuple[str, ...]  # how it is made of words (for pinyin); (text,) when not segmented
+
+
+class DocumentTerms(Mapping[str, Term]):
+    """The terms of one document, text -> Term, held as two dicts: a document
+    has thousands of terms, and writing them to the vocabulary needs only their
+    counts (and the words of the few that are new), so a Term is made only when
+    one is asked for."""
+
+    __slots__ = ("counts", "cuts")
+
+    def __init__(self, counts: dict[str, int], cuts: dict[str, tuple[str, ...]]) -> None:
+        self.counts = counts  # text -> occurrences in the document
+        self.cuts = cuts  # text -> its words, for a term that is not one word
+
+    def __getitem__(self, text: str) -> Term:
+        return Term(text, self.counts[text], self.cuts.get(text, (text,)))
+
+    def __contains__(self, text: object) -> bool:
+        return text in self.counts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.counts)
+
+    def __len__(self) -> int:
+        return len(self.counts)
 
 
 def _is_content_word(word: str) -> bool:
@@ -142,7 +163,7 @@ def _count_phrases(words: list[str]) -> tuple[Counter[tuple[str, ...]], Counter[
     return pairs, triples
 
 
-def extract(paragraphs: Iterable[str], titles: Iterable[str], cut: Cut) -> dict[str, Term]:
+def extract(paragraphs: Iterable[str], titles: Iterable[str], cut: Cut) -> DocumentTerms:
     """The terms of one document. `paragraphs`: the folded text of its body
     paragraphs and headings; `titles`: its folded section and initiative titles;
     `cut`: a word segmenter (rjieba.cut)."""
@@ -152,14 +173,16 @@ def extract(paragraphs: Iterable[str], titles: Iterable[str], cut: Cut) -> dict[
         words += cut(text)
         words.append(_PARAGRAPH_BREAK)
     roles = _ROLES
-    terms = {word: Term(word, count, (word,)) for word, count in Counter(words).items() if roles[word] & LONG_EDGE}
+    counts = {word: count for word, count in Counter(words).items() if roles[word] & LONG_EDGE}
+    cuts: dict[str, tuple[str, ...]] = {}
     pairs, triples = _count_phrases(words)
     # the same text cut in two ways: the more frequent, then the fewer words, then the first
     for gram, count in chain(pairs.items(), triples.items()):
         if count >= MIN_RECURRENCE:
             text = "".join(gram)
-            if len(text) <= MAX_PHRASE_CHARS and (text not in terms or terms[text].count < count):
-                terms[text] = Term(text, count, gram)
+            if len(text) <= MAX_PHRASE_CHARS and counts.get(text, 0) < count:
+                counts[text] = count
+                cuts[text] = gram
 
     whole = "\n".join(texts)
     quoted: set[str] = set()
@@ -176,9 +199,9 @@ def extract(paragraphs: Iterable[str], titles: Iterable[str], cut: Cut) -> dict[
         if key is None:
             continue
         count = max(whole.count(key), 1)  # a title is a term even where the text spells it otherwise
-        if key not in terms or terms[key].count < count:
-            terms[key] = Term(key, count, terms[key].words if key in terms else (key,))
-    return terms
+        if counts.get(key, 0) < count:
+            counts[key] = count  # made of the words it had as a phrase, else one
+    return DocumentTerms(counts, cuts)
 
 
 # --- ingest-time tools: rjieba and pypinyin are imported only here ----------------

@@ -172,8 +172,8 @@ def extract(paragraphs: Iterable[str], titles: Iterable[str], cut: Cut) -> Docum
     for text in texts:
         words += cut(text)
         words.append(_PARAGRAPH_BREAK)
-    roles = _ROLES
-    counts = {word: count for word, count in Counter(words).items() if roles[word] & LONG_EDGE}
+    word_counts = Counter(words)
+    counts = dict(compress(word_counts.items(), map(LONG_EDGE.__and__, map(_ROLES.__getitem__, word_counts))))
     cuts: dict[str, tuple[str, ...]] = {}
     pairs, triples = _count_phrases(words)
     # the same text cut in two ways: the more frequent, then the fewer words, then the first

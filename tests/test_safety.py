@@ -108,6 +108,15 @@ def test_two_ingests_and_a_search_at_once(tmp_path: Path) -> None:
         if proc in searches:
             assert json.loads(out)["total"] >= 3  # the seed's hits, and any variant's stored by then
     assert _consistent(db)["docs"] == 1 + 40 + 40
+    # the two ingests' vocabulary batches neither missed nor doubled a document
+    together = _vocabulary_rows(db)
+    assert {doc for _, doc, _ in together[1]} == set(range(1, 82))
+    from zxkb import store
+
+    conn = store.connect(db)
+    store.rebuild_vocabulary(conn)
+    conn.close()
+    assert _vocabulary_rows(db) == together
 
 
 def test_changed_file_needs_replace(cli: Cli, tmp_path: Path) -> None:

@@ -565,9 +565,9 @@ def add_document_terms(conn: sqlite3.Connection, doc_id: int, texts: list[str], 
 
 def _write_terms(conn: sqlite3.Connection, batch: Mapping[int, vocab.DocumentTerms]) -> None:
     """Add documents' terms to the vocabulary, inside the caller's transaction:
-    new terms with their pinyin (computed here, once per term), each document's
-    rows appended in key order, then the batch's totals added to the terms.
-    The per-row work is in C (zip, map, sorted, executemany, GROUP BY)."""
+    the batch's totals added to the terms already there, new terms with their
+    totals and pinyin (computed here, once per term), and each document's rows
+    appended in key order (sorted and bound in C: zip, map, executemany)."""
     totals: dict[str, list[int]] = {}  # term -> [occurrences, documents] in the batch, in first-seen order
     for terms in batch.values():
         for text, count in terms.counts.items():
@@ -585,7 +585,7 @@ def _write_terms(conn: sqlite3.Connection, batch: Mapping[int, vocab.DocumentTer
         sorted(((*totals[text], term_id) for text, term_id in ids.items()), key=itemgetter(2)),
     )
     new = [text for text in totals if text not in ids]
-    introduced: dict[str, vocab.Term] = {}  # a new term as the first document that has it has it
+    introduced: dict[str, vocab.Term] = {}  # each new term as the batch's first document with it cuts it
     remaining = set(new)
     for terms in batch.values():  # in document order
         found = remaining.intersection(terms.counts)

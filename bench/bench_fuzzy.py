@@ -8,8 +8,9 @@ file (with a `# title` line when the record has a title).
 
 Then, whole processes each time:
 - `zxkb ingest` of the folder, as shipped, and with the vocabulary switched off
-  (a child process that replaces store.add_document_terms with a no-op: the
-  peer measured in the same run), so the difference is what the vocabulary adds;
+  (a child process in which store.VocabularyBatch.add and .flush do nothing:
+  the peer measured in the same run), so the difference is what the vocabulary
+  adds (bench/bench_ingest_vocab.py measures that part in more detail);
 - `store.rebuild_vocabulary` on the finished database (the build alone);
 - `zxkb fuzzy TERM --json` for a fixed set of terms, median of --runs runs each,
   beside `python -c pass`, `import zxkb.cli`, `import zxkb.cli, rapidfuzz` and
@@ -93,7 +94,8 @@ def timed(args: list[str], db: Path, runs: int) -> float:
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 ZXKB = str(ROOT / ".venv" / "bin" / "zxkb")
 NO_VOCAB = (
-    "import sys; from zxkb import store; store.add_document_terms = lambda *a: 0; "
+    "import sys; from zxkb import store; "
+    "store.VocabularyBatch.add = lambda self, *a: None; store.VocabularyBatch.flush = lambda self: None; "
     "from zxkb.cli import main; sys.argv[0] = 'zxkb'; main()"
 )
 REBUILD = (

@@ -108,6 +108,15 @@ def test_two_ingests_and_a_search_at_once(tmp_path: Path) -> None:
         if proc in searches:
             assert json.loads(out)["total"] >= 3  # the seed's hits, and any variant's stored by then
     assert _consistent(db)["docs"] == 1 + 40 + 40
+    # the two ingests' vocabulary batches neither missed nor doubled a document
+    together = _vocabulary_rows(db)
+    assert {doc for _, doc, _ in together[1]} == set(range(1, 82))
+    from zxkb import store
+
+    conn = store.connect(db)
+    store.rebuild_vocabulary(conn)
+    conn.close()
+    assert _vocabulary_rows(db) == together
 
 
 def test_changed_file_needs_replace(cli: Cli, tmp_path: Path) -> None:
@@ -163,3 +172,101 @@ def test_unreadable_file_fails_alone(cli: Cli, tmp_path: Path, folder: str) -> N
     result = cli("ingest", "--json", str(locked), str(SEED), code=2)
     out = json.loads(result.stdout)
     assert len(out["ingested"]) == 1 and "cannot read" in out["errors"][0]["error"]
+
+
+# --- the vocabulary: written in batches after the documents, caught up after a crash ---
+
+_KILLED_BEFORE_TERMS = """
+import os, signal, sys
+from pathlib import Path
+from zxkb import store
+from zxkb.ingest import ingest_file
+conn = store.connect(Path(sys.argv[1]), create=True)
+batch = store.VocabularyBatch(conn, max_rows=10**9)  # never full: the terms wait for flush()
+for path in sys.argv[2:]:
+    ingest_file(conn, Path(path), vocabulary=batch)
+os.kill(os.getpid(), signal.SIGKILL)  # the documents are in, their terms are not
+"""
+
+
+def _vocabulary_rows(db: Path) -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
+    """Every term with its pinyin and totals, and every (term, document, count),
+    after checking that the totals and the term index agree with term_docs."""
+    conn = sqlite3.connect(db)
+    try:
+        wrong = conn.execute(
+            "SELECT count(*) FROM terms t LEFT JOIN (SELECT term_id, sum(count) AS n, count(*) AS d"
+            " FROM term_docs GROUP BY term_id) a ON a.term_id = t.id"
+            " WHERE a.n IS NOT t.count OR a.d IS NOT t.ndocs"
+        ).fetchone()[0]
+        orphans = conn.execute(
+            "SELECT count(*) FROM term_docs WHERE term_id NOT IN (SELECT id FROM terms)"
+            " OR doc_id NOT IN (SELECT id FROM documents)"
+        ).fetchone()[0]
+        indexed = conn.execute("SELECT count(*) FROM terms_fts").fetchone()[0]
+        terms = set(conn.execute("SELECT term, pinyin, initials, count, ndocs FROM terms"))
+        assert wrong == 0 and orphans == 0 and indexed == len(terms)
+        rows = set(
+            conn.execute("SELECT t.term, td.doc_id, td.count FROM term_docs td JOIN terms t ON t.id = td.term_id")
+        )
+        return terms, rows
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("catch_up", ["fuzzy", "ingest"])
+def test_kill_between_documents_and_their_terms(tmp_path: Path, catch_up: str) -> None:
+    paths = _variants(tmp_path / "in", 3)
+    clean = tmp_path / "clean.db"
+    subprocess.run([sys.executable, "-m", "zxkb", "ingest", *map(str, paths), "--db", str(clean)], cwd=ROOT, check=True)
+
+    db = tmp_path / "k.db"
+    killed = subprocess.run([sys.executable, "-c", _KILLED_BEFORE_TERMS, str(db), *map(str, paths)], cwd=ROOT)
+    assert killed.returncode == -signal.SIGKILL
+    assert _consistent(db)["docs"] == 3
+    assert _vocabulary_rows(db) == (set(), set())  # behind, not broken
+
+    if catch_up == "fuzzy":
+        proc = _zxkb("fuzzy", "远程协商", "--json", db=db)
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        first = json.loads(out)["matches"][0]
+        assert first["term"] == "远程协商" and first["docs"] == [1, 2, 3] and first["count"] == 18
+    else:
+        proc = _zxkb("ingest", *map(str, paths), db=db)  # all skipped: nothing new but the terms
+        assert proc.wait(timeout=120) == 0
+    assert _vocabulary_rows(db) == _vocabulary_rows(clean)
+
+
+def test_vocabulary_batches_add_up_to_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from zxkb import store
+    from zxkb.ingest import ingest_paths
+
+    paths = _variants(tmp_path / "in", 4)
+    dumps = []
+    for name, rows in (("one.db", 10**9), ("many.db", 1)):  # all in one batch; a batch per document
+        monkeypatch.setattr(store, "VOCAB_BATCH_ROWS", rows)
+        conn = store.connect(tmp_path / name, create=True)
+        ingest_paths(conn, paths)
+        conn.close()
+        dumps.append(_vocabulary_rows(tmp_path / name))
+    assert dumps[0] == dumps[1] and len(dumps[0][1]) > 1000
+    # and rebuilt from the stored paragraphs, it is the same again
+    conn = store.connect(tmp_path / "many.db")
+    store.rebuild_vocabulary(conn)
+    conn.close()
+    assert _vocabulary_rows(tmp_path / "many.db") == dumps[0]
+
+
+def test_rm_and_replace_keep_the_vocabulary_exact(cli: Cli, tmp_path: Path, _isolated_db: Path) -> None:
+    paths = _variants(tmp_path / "in", 2)
+    cli("ingest", str(paths[0]))
+    alone = _vocabulary_rows(_isolated_db)
+    cli("ingest", str(paths[1]))
+    cli("rm", "2")
+    assert _vocabulary_rows(_isolated_db) == alone
+    paths[0].write_text(SEED.read_text(encoding="utf-8").replace("远程协商", "远程会商"), encoding="utf-8")
+    cli("ingest", str(paths[0]), "--replace")
+    terms, rows = _vocabulary_rows(_isolated_db)
+    assert {doc for _, doc, _ in rows} == {3}
+    assert "远程会商" in {t[0] for t in terms} and "远程协商" not in {t[0] for t in terms}

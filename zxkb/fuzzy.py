@@ -174,7 +174,11 @@ def find_terms(
     limit: int | None = DEFAULT_LIMIT,
     min_score: float = DEFAULT_MIN_SCORE,
 ) -> FuzzyResult:
-    """`find` for documents given by id (None: all)."""
+    """`find` for documents given by id (None: all). A vocabulary that is behind
+    the documents (an ingest killed between storing documents and writing their
+    terms) catches up first: only then does this import the segmenter and pypinyin."""
+    if store.vocabulary_behind(conn):
+        store.update_vocabulary(conn)
     p = probe(query, store.char_readings(conn, textnorm.fold(query)))
     rows: dict[str, tuple[str, str, str, int]] = {}
     for expr in match_expressions(p):

@@ -1,5 +1,6 @@
 """Files and folders -> documents in the store, one transaction per file.
-A file that fails is reported and the others still go in."""
+A file that fails is reported and the others still go in. The documents' terms
+go to the vocabulary in batches (store.VocabularyBatch), after the documents."""
 
 from __future__ import annotations
 
@@ -56,9 +57,15 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[dict[str, object]]]
     return files, errors
 
 
-def ingest_file(conn: sqlite3.Connection, path: Path, options: IngestOptions | None = None) -> list[dict[str, object]]:
+def ingest_file(
+    conn: sqlite3.Connection,
+    path: Path,
+    options: IngestOptions | None = None,
+    vocabulary: store.VocabularyBatch | None = None,
+) -> list[dict[str, object]]:
     """Ingest the reports in one file. Returns, per report, what was stored or
-    {"source", "skipped": reason}."""
+    {"source", "skipped": reason}. Their terms go into `vocabulary` (the caller
+    flushes it), else to the vocabulary at once."""
     options = options or IngestOptions()
     try:
         size = path.stat().st_size
@@ -71,10 +78,16 @@ def ingest_file(conn: sqlite3.Connection, path: Path, options: IngestOptions | N
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc.strerror or exc}") from exc
     records = read_records(path.resolve(), data, options.read)
-    return [ingest_record(conn, record, replace=options.replace) for record in records]
+    return [ingest_record(conn, record, replace=options.replace, vocabulary=vocabulary) for record in records]
 
 
-def ingest_record(conn: sqlite3.Connection, record: Record, *, replace: bool = False) -> dict[str, object]:
+def ingest_record(
+    conn: sqlite3.Connection,
+    record: Record,
+    *,
+    replace: bool = False,
+    vocabulary: store.VocabularyBatch | None = None,
+) -> dict[str, object]:
     content_hash = hashlib.sha256(record.text.encode("utf-8")).hexdigest()
     existing = store.find_by_hash(conn, content_hash)
     if existing is not None:
@@ -90,7 +103,7 @@ def ingest_record(conn: sqlite3.Connection, record: Record, *, replace: bool = F
     chars = body_chars(doc)
     if chars < MIN_REPORT_CHARS:
         return {"source": record.source, "skipped": f"not a report: {chars} characters of text"}
-    doc_id = store.add_document(conn, doc, record.source, content_hash, replaces=previous)
+    doc_id = store.add_document(conn, doc, record.source, content_hash, replaces=previous, vocabulary=vocabulary)
     counts = {kind: sum(1 for b in doc.blocks if b.kind == kind) for kind in KINDS}
     return {
         "doc": doc_id,
@@ -112,15 +125,18 @@ def ingest_paths(
     on_file: Callable[[int, int, Path], None] | None = None,
 ) -> IngestReport:
     """Ingest every report file under `paths`; `on_file(done, total, path)` is
-    called before each file (for a progress bar)."""
+    called before each file (for a progress bar). The vocabulary is written in
+    batches and brought up to date at the end (also with the terms of documents
+    that an earlier, interrupted ingest stored)."""
     files, errors = collect(paths)
+    vocabulary = store.VocabularyBatch(conn)
     ingested: list[dict[str, object]] = []
     skipped: list[dict[str, object]] = []
     for done, path in enumerate(files):
         if on_file:
             on_file(done, len(files), path)
         try:
-            results = ingest_file(conn, path, options)
+            results = ingest_file(conn, path, options, vocabulary)
         except ZxkbError as exc:
             errors.append({"source": str(path), "error": exc.message, **({"hint": exc.hint} if exc.hint else {})})
             continue
@@ -129,4 +145,5 @@ def ingest_paths(
                 skipped.append({"source": result["source"], "reason": result["skipped"]})
             else:
                 ingested.append(result)
+    vocabulary.flush()
     return IngestReport(tuple(ingested), tuple(skipped), tuple(errors))

@@ -65,9 +65,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
     # 2: the term vocabulary (issue 4). Terms are folded keys; term_docs holds each
-    # document's occurrence counts so that removing a document can subtract them
-    # (store.remove_document_terms, or a cascade from documents: the trigger
-    # keeps terms.count and terms.ndocs right and drops terms no document uses).
+    # document's occurrence counts so that removing a document can subtract them:
+    # deleting its term_docs rows (store.remove_document_terms, or the trigger on
+    # documents) fires the trigger that lowers terms.count and terms.ndocs and
+    # drops the terms no document uses. Ingest adds documents' terms in batches,
+    # after the documents themselves (store.update_vocabulary): meta 'vocab_upto'
+    # is the highest document id whose terms are in.
     """
     CREATE TABLE terms (
         id INTEGER PRIMARY KEY,
@@ -77,22 +80,33 @@ MIGRATIONS: tuple[str, ...] = (
         count INTEGER NOT NULL,    -- occurrences in all documents (sum of term_docs.count)
         ndocs INTEGER NOT NULL     -- documents it occurs in
     );
+    -- One B-tree, in document order: a batch of documents is appended at the
+    -- end (document ids only grow), and a document's rows are removed in one
+    -- range. A query finds a term's rows with one look-up per document. No
+    -- foreign keys: the triggers keep it consistent, and an insert does not
+    -- look up two parent rows.
     CREATE TABLE term_docs (
-        term_id INTEGER NOT NULL REFERENCES terms(id) ON DELETE CASCADE,
-        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        doc_id INTEGER NOT NULL,   -- documents.id
+        term_id INTEGER NOT NULL,  -- terms.id
         count INTEGER NOT NULL,
-        PRIMARY KEY (doc_id, term_id)  -- a document's rows are written together, at the end
+        PRIMARY KEY (doc_id, term_id)
     ) WITHOUT ROWID;
-    CREATE INDEX term_docs_term ON term_docs(term_id);
     -- Candidate terms for a query: one token per character of the term (as
-    -- paragraphs_fts) and its pinyin syllables. rowid = terms.id.
-    CREATE VIRTUAL TABLE terms_fts USING fts5(chars, syllables, tokenize='unicode61 remove_diacritics 0');
+    -- paragraphs_fts) and its pinyin syllables. rowid = terms.id. Queries ask
+    -- only which rows hold tokens (no phrases, no ranking): detail=column keeps
+    -- no positions, columnsize=0 no lengths.
+    CREATE VIRTUAL TABLE terms_fts USING fts5(
+        chars, syllables, tokenize='unicode61 remove_diacritics 0', detail=column, columnsize=0
+    );
     -- The reading of each character seen in a term, so that a query in Chinese
     -- characters gets its pinyin without pypinyin.
     CREATE TABLE char_pinyin (
         char TEXT PRIMARY KEY,
         pinyin TEXT NOT NULL
     ) WITHOUT ROWID;
+    CREATE TRIGGER documents_delete_terms AFTER DELETE ON documents BEGIN
+        DELETE FROM term_docs WHERE doc_id = OLD.id;
+    END;
     CREATE TRIGGER term_docs_delete AFTER DELETE ON term_docs BEGIN
         UPDATE terms SET count = count - OLD.count, ndocs = ndocs - 1 WHERE id = OLD.term_id;
         DELETE FROM terms WHERE id = OLD.term_id AND ndocs <= 0;

@@ -4,9 +4,11 @@ All SQL outside the DDL lives here."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 
 from zxkb import schema, textnorm, vocab
@@ -159,9 +161,12 @@ def add_document(
     content_hash: str,
     *,
     replaces: int | None = None,
+    vocabulary: VocabularyBatch | None = None,
 ) -> int:
     """Store a parsed document, its sections, paragraphs and index entries in one
-    transaction; with `replaces`, that document goes in the same transaction."""
+    transaction; with `replaces`, that document goes in the same transaction.
+    Its terms go to the vocabulary after the commit: into `vocabulary` (written
+    with the batch), or, without one, at once in a transaction of their own."""
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     with transaction(conn):
         if replaces is not None:
@@ -211,9 +216,12 @@ def add_document(
                     "INSERT INTO paragraphs_fts(rowid, body, other) VALUES (?, ?, ?)",
                     _fts_row(int(cur.lastrowid or 0), block.kind, textnorm.tokens(key)),
                 )
-        titles = [sec.title for sec in doc.sections]
-        titles += [b.title for b in doc.blocks if b.kind == "body" and b.title]
-        add_document_terms(conn, doc_id, vocab_texts, [textnorm.fold(t) for t in titles])
+    titles = [sec.title for sec in doc.sections]
+    titles += [b.title for b in doc.blocks if b.kind == "body" and b.title]
+    batch = vocabulary if vocabulary is not None else VocabularyBatch(conn)
+    batch.add(doc_id, vocab_texts, [textnorm.fold(t) for t in titles])
+    if vocabulary is None:
+        batch.flush()
     return doc_id
 
 
@@ -463,91 +471,219 @@ def _check_vocabulary(conn: sqlite3.Connection) -> None:
 
 
 def rebuild_vocabulary(conn: sqlite3.Connection) -> None:
-    """Extract every document's terms again, in one transaction."""
+    """Empty the vocabulary (one transaction), then extract every document's
+    terms again (update_vocabulary). Interrupted, it resumes where it stopped."""
     with transaction(conn):
-        conn.execute("DELETE FROM term_docs")
-        conn.execute("DELETE FROM terms")
         conn.execute("DELETE FROM terms_fts")
+        conn.execute("DELETE FROM terms")
+        conn.execute("DELETE FROM term_docs")
         conn.execute("DELETE FROM char_pinyin")
-        for (doc_id,) in conn.execute("SELECT id FROM documents ORDER BY id").fetchall():
-            texts = [
-                textnorm.fold(text)
-                for (text,) in conn.execute(
-                    f"SELECT text FROM paragraphs WHERE doc_id = ? AND kind IN ({','.join('?' * len(VOCAB_KINDS))})"
-                    " ORDER BY seq",
-                    (doc_id, *VOCAB_KINDS),
-                )
-            ]
-            titles = [
-                textnorm.fold(title)
-                for (title,) in conn.execute(
-                    "SELECT title FROM sections WHERE doc_id = ?"
-                    " UNION ALL SELECT title FROM paragraphs WHERE doc_id = ? AND kind = 'body' AND title IS NOT NULL",
-                    (doc_id, doc_id),
-                )
-            ]
-            add_document_terms(conn, doc_id, texts, titles)
-        conn.execute(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES ('vocab_version', ?)",
-            (_vocab_stamp(),),
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('vocab_version', ?)", (_vocab_stamp(),))
+        _set_vocab_upto(conn, 0)
+    update_vocabulary(conn)
+
+
+VOCAB_BATCH_ROWS = 100_000  # (term, document) pairs written in one transaction: ~40 reports, ~15 MB
+
+
+class VocabularyBatch:
+    """Documents' terms, extracted as each document is stored and written to the
+    vocabulary together, about VOCAB_BATCH_ROWS (term, document) pairs at a time:
+    one transaction per batch instead of one per document, so that each page of
+    the vocabulary's tables is written once per batch. Call flush() at the end.
+
+    A document is stored before its terms: until the batch is written (or if the
+    process dies first) the vocabulary is behind, and update_vocabulary, which
+    every flush, the next ingest and the next fuzzy query run, catches up."""
+
+    def __init__(self, conn: sqlite3.Connection, max_rows: int | None = None) -> None:
+        self.conn = conn
+        self.max_rows = max_rows or VOCAB_BATCH_ROWS
+        self.pending: dict[int, vocab.DocumentTerms] = {}
+        self.rows = 0
+
+    def add(self, doc_id: int, texts: list[str], titles: list[str]) -> None:
+        """A stored document's terms, from its folded paragraph texts and titles."""
+        terms = vocab.extract(texts, titles, vocab.segmenter())
+        self.pending[doc_id] = terms
+        self.rows += len(terms)
+        if self.rows >= self.max_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the pending terms, and those of any other document not yet in."""
+        update_vocabulary(self.conn, self.pending, max_rows=self.max_rows)
+        self.pending = {}
+        self.rows = 0
+
+
+def _vocab_upto(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'vocab_upto'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _set_vocab_upto(conn: sqlite3.Connection, doc_id: int) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('vocab_upto', ?)", (str(doc_id),))
+
+
+def vocabulary_behind(conn: sqlite3.Connection) -> bool:
+    """Whether a stored document's terms are not in the vocabulary yet."""
+    last = conn.execute("SELECT max(id) FROM documents").fetchone()[0]
+    return last is not None and last > _vocab_upto(conn)
+
+
+def update_vocabulary(
+    conn: sqlite3.Connection,
+    extracted: Mapping[int, vocab.DocumentTerms] | None = None,
+    *,
+    max_rows: int | None = None,
+) -> int:
+    """Add the terms of every document stored after meta 'vocab_upto' (document
+    ids only grow), about `max_rows` (term, document) pairs per transaction.
+    `extracted` holds documents' terms already extracted; the others are read
+    back from their paragraphs, outside the write transaction. Safe against a
+    concurrent ingest or update: each transaction reads 'vocab_upto' again.
+    Returns how many documents were added."""
+    known = dict(extracted or {})
+    max_rows = max_rows or VOCAB_BATCH_ROWS
+    added = 0
+    while True:
+        pending = conn.execute("SELECT id FROM documents WHERE id > ? ORDER BY id", (_vocab_upto(conn),)).fetchall()
+        if not pending:
+            return added
+        chunk: list[int] = []
+        rows = 0
+        for (doc_id,) in pending:
+            if doc_id not in known:
+                known[doc_id] = _stored_terms(conn, doc_id)
+            chunk.append(doc_id)
+            rows += len(known[doc_id])
+            if rows >= max_rows:
+                break
+        with transaction(conn):
+            upto = _vocab_upto(conn)
+            present = {
+                doc_id
+                for (doc_id,) in conn.execute(
+                    "SELECT id FROM documents WHERE id > ? AND id <= ?", (upto, chunk[-1])
+                ).fetchall()
+            }
+            batch = {doc_id: known[doc_id] for doc_id in chunk if doc_id in present}
+            _write_terms(conn, batch)
+            _set_vocab_upto(conn, max(upto, chunk[-1]))
+        added += len(batch)
+        for doc_id in chunk:
+            del known[doc_id]
+
+
+def _stored_terms(conn: sqlite3.Connection, doc_id: int) -> vocab.DocumentTerms:
+    """The terms of a stored document, from its paragraphs and titles."""
+    texts = [
+        textnorm.fold(text)
+        for (text,) in conn.execute(
+            f"SELECT text FROM paragraphs WHERE doc_id = ? AND kind IN ({','.join('?' * len(VOCAB_KINDS))})"
+            " ORDER BY seq",
+            (doc_id, *VOCAB_KINDS),
         )
+    ]
+    titles = [
+        textnorm.fold(title)
+        for (title,) in conn.execute(
+            "SELECT title FROM sections WHERE doc_id = ?"
+            " UNION ALL SELECT title FROM paragraphs WHERE doc_id = ? AND kind = 'body' AND title IS NOT NULL",
+            (doc_id, doc_id),
+        )
+    ]
+    return vocab.extract(texts, titles, vocab.segmenter())
 
 
 def add_document_terms(conn: sqlite3.Connection, doc_id: int, texts: list[str], titles: list[str]) -> int:
     """Add one document's terms (from its folded paragraph texts and titles) to
-    the vocabulary, inside the caller's transaction. Pinyin is computed for the
-    terms new to the vocabulary only. Returns how many terms the document has."""
+    the vocabulary, inside the caller's transaction. Returns how many terms the
+    document has."""
     terms = vocab.extract(texts, titles, vocab.segmenter())
-    if not terms:
-        return 0
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS doc_terms (term TEXT PRIMARY KEY, count INTEGER NOT NULL)")
-    conn.execute("DELETE FROM temp.doc_terms")
-    conn.executemany("INSERT INTO temp.doc_terms VALUES (?, ?)", ((t.text, t.count) for t in terms.values()))
-    new = [
-        terms[text]
-        for (text,) in conn.execute(
-            "SELECT term FROM temp.doc_terms WHERE term NOT IN (SELECT term FROM main.terms)"
-        ).fetchall()
-    ]
-    readings: dict[str, str] = {}
-    rows = []
-    for term in new:
-        pinyin, initials = vocab.term_pinyin(term)
-        rows.append((term.text, pinyin, initials))
-        for char, syllable in vocab.char_readings(term):
-            readings.setdefault(char, syllable)
-    last_id = conn.execute("SELECT coalesce(max(id), 0) FROM terms").fetchone()[0]
-    conn.executemany("INSERT INTO terms(term, pinyin, initials, count, ndocs) VALUES (?, ?, ?, 0, 0)", rows)
+    _write_terms(conn, {doc_id: terms})
+    return len(terms)
+
+
+def _write_terms(conn: sqlite3.Connection, batch: Mapping[int, vocab.DocumentTerms]) -> None:
+    """Add documents' terms to the vocabulary, inside the caller's transaction:
+    the batch's totals added to the terms already there, new terms with their
+    totals and pinyin (computed here, once per term), and each document's rows
+    appended in key order (sorted and bound in C: zip, map, executemany)."""
+    totals: dict[str, list[int]] = {}  # term -> [occurrences, documents] in the batch, in first-seen order
+    for terms in batch.values():
+        for text, count in terms.counts.items():
+            total = totals.get(text)
+            if total is None:
+                totals[text] = [count, 1]
+            else:
+                total[0] += count
+                total[1] += 1
+    if not totals:
+        return
+    ids = _term_ids(conn, list(totals))
+    conn.executemany(
+        "UPDATE terms SET count = count + ?, ndocs = ndocs + ? WHERE id = ?",
+        sorted(((*totals[text], term_id) for text, term_id in ids.items()), key=itemgetter(2)),
+    )
+    new = [text for text in totals if text not in ids]
+    introduced: dict[str, vocab.Term] = {}  # each new term as the batch's first document with it cuts it
+    remaining = set(new)
+    for terms in batch.values():  # in document order
+        found = remaining.intersection(terms.counts)
+        introduced.update((text, terms[text]) for text in found)
+        remaining -= found
+    first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM terms").fetchone()[0]
+    ids.update(zip(new, range(first, first + len(new)), strict=True))
+    readings = [(ids[text], text, *vocab.term_pinyin(introduced[text])) for text in new]
+    conn.executemany(
+        "INSERT INTO terms(id, term, pinyin, initials, count, ndocs) VALUES (?, ?, ?, ?, ?, ?)",
+        ((term_id, text, pinyin, initials, *totals[text]) for term_id, text, pinyin, initials in readings),
+    )
     conn.executemany(
         "INSERT INTO terms_fts(rowid, chars, syllables) VALUES (?, ?, ?)",
-        (
-            (term_id, textnorm.tokens(text), pinyin)
-            for term_id, text, pinyin in conn.execute(
-                "SELECT id, term, pinyin FROM terms WHERE id > ? ORDER BY id", (last_id,)
-            ).fetchall()
-        ),
+        ((term_id, textnorm.tokens(text), pinyin) for term_id, text, pinyin, _ in readings),
     )
-    conn.executemany("INSERT OR IGNORE INTO char_pinyin(char, pinyin) VALUES (?, ?)", readings.items())
-    # CROSS JOIN: loop over this document's terms, look each one up in terms
-    conn.execute(
-        "INSERT INTO term_docs(doc_id, term_id, count)"
-        " SELECT ?, t.id, d.count FROM temp.doc_terms d CROSS JOIN terms t ON t.term = d.term ORDER BY t.id",
-        (doc_id,),
-    )
-    conn.execute(
-        "UPDATE terms SET count = count + (SELECT td.count FROM term_docs td WHERE td.term_id = terms.id"
-        " AND td.doc_id = ?), ndocs = ndocs + 1 WHERE id IN (SELECT term_id FROM term_docs WHERE doc_id = ?)",
-        (doc_id, doc_id),
-    )
-    conn.execute("DELETE FROM temp.doc_terms")
-    return len(terms)
+    _add_char_readings(conn, [introduced[text] for text in new])
+    for doc_id, terms in batch.items():
+        rows = sorted(zip(map(ids.__getitem__, terms.counts), terms.counts.values(), strict=True))
+        conn.executemany(
+            "INSERT INTO term_docs(doc_id, term_id, count) VALUES (?, ?, ?)",
+            zip(repeat(doc_id), map(itemgetter(0), rows), map(itemgetter(1), rows)),
+        )
+
+
+def _term_ids(conn: sqlite3.Connection, texts: list[str]) -> dict[str, int]:
+    """The ids of those of `texts` that are terms already."""
+    ids: dict[str, int] = {}
+    for i in range(0, len(texts), 500):  # SQLite before 3.32 takes at most 999 parameters
+        chunk = texts[i : i + 500]
+        ids.update(conn.execute(f"SELECT term, id FROM terms WHERE term IN ({','.join('?' * len(chunk))})", chunk))
+    return ids
+
+
+def _add_char_readings(conn: sqlite3.Connection, terms: list[vocab.Term]) -> None:
+    """Store the reading of each character not seen before, from the first of
+    `terms` (new terms, in order) that gives one."""
+    missing = set().union(*(term.text for term in terms))
+    missing.difference_update(char for (char,) in conn.execute("SELECT char FROM char_pinyin"))
+    readings = {}
+    for term in terms:
+        if missing.isdisjoint(term.text):
+            continue
+        for char, syllable in vocab.char_readings(term):
+            if char in missing:
+                readings[char] = syllable
+                missing.discard(char)
+    conn.executemany("INSERT INTO char_pinyin(char, pinyin) VALUES (?, ?)", sorted(readings.items()))
 
 
 def remove_document_terms(conn: sqlite3.Connection, doc_id: int) -> None:
     """Subtract a document's terms from the vocabulary, inside the caller's
     transaction (for `zxkb rm`). The trigger on term_docs lowers terms.count and
     terms.ndocs and drops terms that no document uses any more; deleting the
-    document itself cascades to the same effect."""
+    document itself does the same (the trigger on documents)."""
     conn.execute("DELETE FROM term_docs WHERE doc_id = ?", (doc_id,))
 
 
@@ -558,7 +694,8 @@ def _term_doc_filter(doc_ids: list[int] | None) -> tuple[str, list[object]]:
     if doc_ids is None:
         return "", []
     return (
-        f" AND t.id IN (SELECT term_id FROM term_docs WHERE doc_id IN ({','.join('?' * len(doc_ids))}))",
+        f" AND EXISTS (SELECT 1 FROM term_docs td WHERE td.doc_id IN ({','.join('?' * len(doc_ids))})"
+        " AND td.term_id = t.id)",
         list(doc_ids),
     )
 
@@ -588,11 +725,13 @@ def term_documents(
     """For each term, the documents it occurs in with its count there, by document id."""
     if not terms:
         return {}
-    cond = f" AND td.doc_id IN ({','.join('?' * len(doc_ids))})" if doc_ids is not None else ""
+    docs = "SELECT id FROM documents" if doc_ids is None else ",".join("?" * len(doc_ids))
     out: dict[str, list[tuple[int, int]]] = {}
+    # term_docs is in document order: one look-up per (term, document)
     for term, doc_id, count in conn.execute(
-        "SELECT t.term, td.doc_id, td.count FROM terms t JOIN term_docs td ON td.term_id = t.id"
-        f" WHERE t.term IN ({','.join('?' * len(terms))}){cond} ORDER BY td.doc_id",
+        "SELECT t.term, td.doc_id, td.count FROM terms t CROSS JOIN term_docs td"
+        f" WHERE t.term IN ({','.join('?' * len(terms))}) AND td.doc_id IN ({docs}) AND td.term_id = t.id"
+        " ORDER BY td.doc_id",
         [*terms, *(doc_ids or [])],
     ):
         out.setdefault(term, []).append((doc_id, count))

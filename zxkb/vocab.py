@@ -10,7 +10,8 @@ zxkb.textnorm (the same keys that search uses):
   document (MIN_RECURRENCE times or more), such as 远程协商, 委员之家 and
   清水塘新城建设. A phrase starts and ends with a content word; a one-character
   word may start or end only a three-word phrase (委员·之·家), whose middle word
-  is a content word or one of 之, 与, 和;
+  is a content word or one of 之, 与, 和. Text that rjieba cuts in two ways
+  takes the count and words of the more frequent cut, else of the shorter;
 - quoted terms: the text inside “…” (and each part of a list “…、…”), and
   titles inside 《…》, up to MAX_QUOTED characters, with two Chinese characters;
 - section and initiative titles, whole and cut at their commas.
@@ -27,11 +28,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache, lru_cache
-from itertools import compress, pairwise
-from operator import and_
+from itertools import chain, compress, pairwise
+from typing import NamedTuple
 
 from zxkb import pinyin
 
@@ -72,11 +72,35 @@ _CLAUSE_SEP = re.compile(r"[,;:。!?]")
 Cut = Callable[[str], list[str]]
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     text: str  # folded
-    count: int  # occurrences in the document
+    count: int  # type: ignore[assignment]  # occurrences in the document (hides tuple.count)
     words: tuple[str, ...]  # how it is made of words (for pinyin); (text,) when not segmented
+
+
+class DocumentTerms(Mapping[str, Term]):
+    """The terms of one document, text -> Term, held as two dicts: a document
+    has thousands of terms, and writing them to the vocabulary needs only their
+    counts (and the words of the few that are new), so a Term is made only when
+    one is asked for."""
+
+    __slots__ = ("counts", "cuts")
+
+    def __init__(self, counts: dict[str, int], cuts: dict[str, tuple[str, ...]]) -> None:
+        self.counts = counts  # text -> occurrences in the document
+        self.cuts = cuts  # text -> its words, for a term that is not one word
+
+    def __getitem__(self, text: str) -> Term:
+        return Term(text, self.counts[text], self.cuts.get(text, (text,)))
+
+    def __contains__(self, text: object) -> bool:
+        return text in self.counts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.counts)
+
+    def __len__(self) -> int:
+        return len(self.counts)
 
 
 def _is_content_word(word: str) -> bool:
@@ -93,59 +117,72 @@ def _clean(text: str) -> str | None:
     return None
 
 
-class _WordTest(dict):  # type: ignore[type-arg]
-    """word -> bool, computed once per word, so that whole paragraphs are tested
-    with C-level map() calls."""
+# A word's roles in a phrase, as bits. EDGE: the first or last word of a
+# three-word phrase (a content word); LONG_EDGE: the first or last word of a
+# two-word phrase (a content word of 2+ characters), and a term on its own;
+# MIDDLE: the middle word of a three-word phrase (a content word, or 之, 与, 和).
+EDGE, LONG_EDGE, MIDDLE = 1, 2, 4
 
-    def __init__(self, test: Callable[[str], bool]) -> None:
-        super().__init__()
-        self.test = test
 
-    def __missing__(self, word: str) -> bool:
-        value = self[word] = self.test(word)
+class _Roles(dict):  # type: ignore[type-arg]
+    """word -> its role bits, computed once per word."""
+
+    def __missing__(self, word: str) -> int:
+        content = _is_content_word(word)
+        value = self[word] = (
+            (EDGE if content else 0)
+            | (LONG_EDGE if content and len(word) >= 2 else 0)
+            | (MIDDLE if content or word in PHRASE_GLUE else 0)
+        )
         return value
 
 
-# A phrase's first and last word: a content word (of 2+ characters in a two-word phrase).
-_EDGE = _WordTest(_is_content_word)
-_LONG_EDGE = _WordTest(lambda w: len(w) >= 2 and _is_content_word(w))
-# A three-word phrase's middle word: a content word or 之, 与, 和.
-_MIDDLE = _WordTest(lambda w: w in PHRASE_GLUE or _is_content_word(w))
+_ROLES = _Roles()
+
+# Between two paragraphs' words: no role, so no phrase spans it (folded text
+# has no whitespace, so rjieba never returns it).
+_PARAGRAPH_BREAK = "\n"
 
 
-def _count_phrases(words: list[str], counts: Counter[tuple[str, ...]]) -> None:
-    """Count the two- and three-word phrases among one paragraph's words (in C:
-    itertools.compress keeps the n-grams whose words may form a phrase)."""
-    edge = list(map(_EDGE.__getitem__, words))
-    long_edge = list(map(_LONG_EDGE.__getitem__, words))
-    middle = list(map(_MIDDLE.__getitem__, words))
-    counts.update(compress(pairwise(words), map(and_, long_edge, long_edge[1:])))
-    counts.update(
-        compress(zip(words, words[1:], words[2:], strict=False), map(and_, map(and_, edge, edge[2:]), middle[1:]))
+def _count_phrases(words: list[str]) -> tuple[Counter[tuple[str, ...]], Counter[tuple[str, ...]]]:
+    """Count the two- and the three-word phrases among a document's words. The
+    words' roles are one byte each, read as one integer: a shift lines each
+    word up with the next ones, so that an AND tests every position at once,
+    in C, and itertools.compress keeps the n-grams whose words may form a phrase."""
+    n = len(words)
+    roles = int.from_bytes(bytes(map(_ROLES.__getitem__, words)), "little")  # bits 8i.. : word i
+    ones = int.from_bytes(b"\x01" * n, "little")
+    # byte i is 1 where words i and i+1 are both LONG_EDGE (bit 1 of bytes i and i+1) ...
+    two = (roles >> 1) & (roles >> 9) & ones
+    # ... and where word i is EDGE, word i+1 MIDDLE (bit 2 of byte i+1) and word i+2 EDGE
+    three = roles & (roles >> 10) & (roles >> 16) & ones
+    pairs: Counter[tuple[str, ...]] = Counter(compress(pairwise(words), two.to_bytes(n, "little")))
+    triples: Counter[tuple[str, ...]] = Counter(
+        compress(zip(words, words[1:], words[2:], strict=False), three.to_bytes(n, "little"))
     )
+    return pairs, triples
 
 
-def extract(paragraphs: Iterable[str], titles: Iterable[str], cut: Cut) -> dict[str, Term]:
+def extract(paragraphs: Iterable[str], titles: Iterable[str], cut: Cut) -> DocumentTerms:
     """The terms of one document. `paragraphs`: the folded text of its body
     paragraphs and headings; `titles`: its folded section and initiative titles;
     `cut`: a word segmenter (rjieba.cut)."""
     texts = list(dict.fromkeys(p for p in paragraphs if p))
-    word_counts: Counter[str] = Counter()
-    gram_counts: Counter[tuple[str, ...]] = Counter()
+    words: list[str] = []  # the document's words, paragraph by paragraph (cut one by one)
     for text in texts:
-        words = cut(text)
-        word_counts.update(words)
-        _count_phrases(words, gram_counts)
-
-    terms: dict[str, Term] = {}
-    for word, count in word_counts.items():
-        if _LONG_EDGE[word]:
-            terms[word] = Term(word, count, (word,))
-    for gram, count in gram_counts.items():
+        words += cut(text)
+        words.append(_PARAGRAPH_BREAK)
+    word_counts = Counter(words)
+    counts = dict(compress(word_counts.items(), map(LONG_EDGE.__and__, map(_ROLES.__getitem__, word_counts))))
+    cuts: dict[str, tuple[str, ...]] = {}
+    pairs, triples = _count_phrases(words)
+    # the same text cut in two ways: the more frequent, then the fewer words, then the first
+    for gram, count in chain(pairs.items(), triples.items()):
         if count >= MIN_RECURRENCE:
             text = "".join(gram)
-            if len(text) <= MAX_PHRASE_CHARS and (text not in terms or terms[text].count < count):
-                terms[text] = Term(text, count, gram)
+            if len(text) <= MAX_PHRASE_CHARS and counts.get(text, 0) < count:
+                counts[text] = count
+                cuts[text] = gram
 
     whole = "\n".join(texts)
     quoted: set[str] = set()
@@ -162,9 +199,9 @@ def extract(paragraphs: Iterable[str], titles: Iterable[str], cut: Cut) -> dict[
         if key is None:
             continue
         count = max(whole.count(key), 1)  # a title is a term even where the text spells it otherwise
-        if key not in terms or terms[key].count < count:
-            terms[key] = Term(key, count, terms[key].words if key in terms else (key,))
-    return terms
+        if counts.get(key, 0) < count:
+            counts[key] = count  # made of the words it had as a phrase, else one
+    return DocumentTerms(counts, cuts)
 
 
 # --- ingest-time tools: rjieba and pypinyin are imported only here ----------------
@@ -189,11 +226,23 @@ def _char_pinyin(char: str) -> str | None:
     return reading if reading.isascii() and reading.isalpha() else None
 
 
+MAX_PINYIN_PHRASE = 8  # characters of the longest pypinyin phrase looked up
+
+
 @lru_cache(maxsize=1)
-def _phrases() -> dict[str, list[list[str]]]:
+def _phrases() -> tuple[dict[str, list[list[str]]], frozenset[str]]:
+    """pypinyin's phrase readings, and every prefix (2+ characters) of a phrase."""
+    import gc
+
+    from pypinyin import lazy_pinyin  # noqa: F401  (loads the character table too)
     from pypinyin.constants import PHRASES_DICT
 
-    return PHRASES_DICT  # type: ignore[no-any-return]
+    prefixes = frozenset(p[:n] for p in PHRASES_DICT for n in range(2, min(len(p), MAX_PINYIN_PHRASE) + 1))
+    # pypinyin's tables are ~190,000 lists that live as long as the process:
+    # frozen, the garbage collector stops walking them at every full collection
+    # (0.3 s of the 0.6 s it took in an ingest of the corpus's 170 reports).
+    gc.freeze()
+    return PHRASES_DICT, prefixes
 
 
 @cache
@@ -207,22 +256,29 @@ def word_pinyin(word: str) -> tuple[str, ...]:
     one item (`5g`), punctuation is dropped. Readings come from pypinyin's phrase
     dictionary, longest phrase first (as its own segmenter does: 银行 is yin hang),
     else character by character. Calling lazy_pinyin once per word instead costs
-    ~25 µs a word, seconds for a corpus."""
-    phrases = _phrases()
+    ~25 µs a word, seconds for a corpus; the phrases' prefixes stop the search
+    for a phrase at the first piece that starts none."""
+    phrases, prefixes = _phrases()
     out: list[str] = []
     i, n = 0, len(word)
     while i < n:
-        run = _ASCII_RUN.match(word, i)
-        if run:
-            out.append(run.group())
-            i = run.end()
+        if word[i].isascii():
+            run = _ASCII_RUN.match(word, i)
+            if run:
+                out.append(run.group())
+                i = run.end()
+            else:  # punctuation
+                i += 1
             continue
-        for j in range(min(n, i + 8), i + 1, -1):
-            phrase = phrases.get(word[i:j])
-            if phrase:
-                out.extend(_toneless(p[0]) for p in phrase)
-                i = j
-                break
+        end = 0
+        j, last = i + 2, min(n, i + MAX_PINYIN_PHRASE)
+        while j <= last and word[i:j] in prefixes:
+            if word[i:j] in phrases:
+                end = j  # the longest phrase so far
+            j += 1
+        if end:
+            out.extend(_toneless(p[0]) for p in phrases[word[i:end]])
+            i = end
         else:
             reading = _char_pinyin(word[i])
             if reading:

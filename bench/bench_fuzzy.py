@@ -8,10 +8,10 @@ file (with a `# title` line when the record has a title).
 
 Then, whole processes each time:
 - `zxkb ingest` of the folder, as shipped, and with the vocabulary switched off
-  (a child process in which store.VocabularyBatch.add and .flush do nothing:
+  (a child process in which termstore.VocabularyBatch.add and .flush do nothing:
   the peer measured in the same run), so the difference is what the vocabulary
   adds (bench/bench_ingest_vocab.py measures that part in more detail);
-- `store.rebuild_vocabulary` on the finished database (the build alone);
+- `termstore.rebuild_vocabulary` on the finished database (the build alone);
 - `zxkb fuzzy TERM --json` for a fixed set of terms, median of --runs runs each,
   beside `python -c pass`, `import zxkb.cli`, `import zxkb.cli, rapidfuzz` and
   `zxkb search 远程协商 --json`, to show how much of it is start-up.
@@ -94,13 +94,13 @@ def timed(args: list[str], db: Path, runs: int) -> float:
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 ZXKB = str(ROOT / ".venv" / "bin" / "zxkb")
 NO_VOCAB = (
-    "import sys; from zxkb import store; "
-    "store.VocabularyBatch.add = lambda self, *a: None; store.VocabularyBatch.flush = lambda self: None; "
+    "import sys; from zxkb import termstore; "
+    "termstore.VocabularyBatch.add = lambda self, *a: None; termstore.VocabularyBatch.flush = lambda self: None; "
     "from zxkb.cli import main; sys.argv[0] = 'zxkb'; main()"
 )
 REBUILD = (
-    "import sys, time; from pathlib import Path; from zxkb import store; "
-    "conn = store.connect(Path(sys.argv[1])); t = time.perf_counter(); store.rebuild_vocabulary(conn); "
+    "import sys, time; from pathlib import Path; from zxkb import store, termstore; "
+    "conn = store.connect(Path(sys.argv[1])); t = time.perf_counter(); termstore.rebuild_vocabulary(conn); "
     "print(time.perf_counter() - t)"
 )
 
@@ -137,7 +137,7 @@ def main() -> None:
         base, full = timings["without vocabulary"], timings["with vocabulary"]
         print(f"the vocabulary adds {full - base:.1f} s to ingest (x{full / base:.1f})")
         rebuild = float(run([PYTHON, "-c", REBUILD, str(db)], db).stdout)
-        print(f"store.rebuild_vocabulary alone: {rebuild:.1f} s")
+        print(f"termstore.rebuild_vocabulary alone: {rebuild:.1f} s")
 
         conn = sqlite3.connect(db)
         terms, rows, chars_seen = conn.execute(

@@ -4,7 +4,7 @@ Ingests the corpus folder (as the user would: `zxkb ingest ../shared/corpus`)
 into a new database, --runs times each, as whole processes:
 - with the vocabulary, as shipped;
 - without it: the peer measured in the same run, a child process in which
-  store.VocabularyBatch.add and .flush do nothing, so that no term is extracted
+  termstore.VocabularyBatch.add and .flush do nothing, so that no term is extracted
   or written.
 Each run reports wall time and the child's user and system CPU time (the machine
 may be shared: CPU time is the steadier number); the medians are printed with
@@ -13,7 +13,7 @@ that text.
 
 Then, in one process, where the vocabulary's time goes on a fresh ingest:
 extraction (vocab.extract), pinyin of new terms (vocab.term_pinyin and
-char_readings) and the writes (store._write_terms less its pinyin).
+char_readings) and the writes (termstore._write_terms less its pinyin).
 
 With --copies N, the same again on a larger corpus: the corpus plus N-1
 variants of each report (its paragraphs rotated, its years shifted, written as
@@ -41,15 +41,15 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 WITH_VOCAB = "import sys; from zxkb.cli import main; sys.argv[0] = 'zxkb'; main()"
 NO_VOCAB = (
-    "import sys; from zxkb import store; "
-    "store.VocabularyBatch.add = lambda self, *a: None; store.VocabularyBatch.flush = lambda self: None; "
+    "import sys; from zxkb import termstore; "
+    "termstore.VocabularyBatch.add = lambda self, *a: None; termstore.VocabularyBatch.flush = lambda self: None; "
     "from zxkb.cli import main; sys.argv[0] = 'zxkb'; main()"
 )
 PHASES = """
 import sys, time
 from collections import Counter
 from pathlib import Path
-from zxkb import store, vocab
+from zxkb import store, termstore, vocab
 from zxkb.ingest import ingest_paths
 
 spent = Counter()
@@ -67,7 +67,7 @@ vocab.extract = timed("extract", vocab.extract)
 vocab.term_pinyin = timed("pinyin", vocab.term_pinyin)
 _readings = vocab.char_readings
 vocab.char_readings = timed("pinyin", lambda term: list(_readings(term)))
-store._write_terms = timed("write", store._write_terms)
+termstore._write_terms = timed("write", termstore._write_terms)
 conn = store.connect(Path(sys.argv[1]), create=True)
 start = time.perf_counter()
 ingest_paths(conn, [Path(p) for p in sys.argv[2:]])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED, Cli
-from zxkb import fuzzy, pinyin, store, textnorm, vocab
+from zxkb import fuzzy, pinyin, store, termstore, textnorm, vocab
 from zxkb.parse import parse_report
 
 # Cut from ../shared/corpus/provincial-2026/2026_湖南省_政府工作报告.csv (full_text):
@@ -29,7 +29,7 @@ HUNAN = """# 2026年湖南省政府工作报告
 @pytest.fixture(scope="module")
 def seed_terms() -> dict[str, vocab.Term]:
     doc = parse_report(SEED.read_text(encoding="utf-8"))
-    texts = [textnorm.fold(b.text) for b in doc.blocks if b.kind in store.VOCAB_KINDS]
+    texts = [textnorm.fold(b.text) for b in doc.blocks if b.kind in termstore.VOCAB_KINDS]
     titles = [textnorm.fold(s.title) for s in doc.sections]
     titles += [textnorm.fold(b.title) for b in doc.blocks if b.kind == "body" and b.title]
     return vocab.extract(texts, titles, vocab.segmenter())
@@ -274,10 +274,10 @@ def test_vocabulary_grows_and_shrinks_with_documents(seeded: Cli, tmp_path: Path
 
     conn = store.connect(_isolated_db)
     with store.transaction(conn):
-        store.remove_document_terms(conn, 2)
+        termstore.remove_document_terms(conn, 2)
     assert _vocabulary(_isolated_db) == alone
     with store.transaction(conn):
-        store.add_document_terms(conn, 2, [textnorm.fold(HUNAN)], [])
+        termstore.add_document_terms(conn, 2, [textnorm.fold(HUNAN)], [])
         conn.execute("DELETE FROM documents WHERE id = 2")  # a cascade keeps the counts right too
     assert _vocabulary(_isolated_db) == alone
 

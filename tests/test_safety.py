@@ -111,10 +111,10 @@ def test_two_ingests_and_a_search_at_once(tmp_path: Path) -> None:
     # the two ingests' vocabulary batches neither missed nor doubled a document
     together = _vocabulary_rows(db)
     assert {doc for _, doc, _ in together[1]} == set(range(1, 82))
-    from zxkb import store
+    from zxkb import store, termstore
 
     conn = store.connect(db)
-    store.rebuild_vocabulary(conn)
+    termstore.rebuild_vocabulary(conn)
     conn.close()
     assert _vocabulary_rows(db) == together
 
@@ -179,10 +179,10 @@ def test_unreadable_file_fails_alone(cli: Cli, tmp_path: Path, folder: str) -> N
 _KILLED_BEFORE_TERMS = """
 import os, signal, sys
 from pathlib import Path
-from zxkb import store
+from zxkb import store, termstore
 from zxkb.ingest import ingest_file
 conn = store.connect(Path(sys.argv[1]), create=True)
-batch = store.VocabularyBatch(conn, max_rows=10**9)  # never full: the terms wait for flush()
+batch = termstore.VocabularyBatch(conn, max_rows=10**9)  # never full: the terms wait for flush()
 for path in sys.argv[2:]:
     ingest_file(conn, Path(path), vocabulary=batch)
 os.kill(os.getpid(), signal.SIGKILL)  # the documents are in, their terms are not
@@ -239,13 +239,13 @@ def test_kill_between_documents_and_their_terms(tmp_path: Path, catch_up: str) -
 
 
 def test_vocabulary_batches_add_up_to_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from zxkb import store
+    from zxkb import store, termstore
     from zxkb.ingest import ingest_paths
 
     paths = _variants(tmp_path / "in", 4)
     dumps = []
     for name, rows in (("one.db", 10**9), ("many.db", 1)):  # all in one batch; a batch per document
-        monkeypatch.setattr(store, "VOCAB_BATCH_ROWS", rows)
+        monkeypatch.setattr(termstore, "VOCAB_BATCH_ROWS", rows)
         conn = store.connect(tmp_path / name, create=True)
         ingest_paths(conn, paths)
         conn.close()
@@ -253,7 +253,7 @@ def test_vocabulary_batches_add_up_to_one(tmp_path: Path, monkeypatch: pytest.Mo
     assert dumps[0] == dumps[1] and len(dumps[0][1]) > 1000
     # and rebuilt from the stored paragraphs, it is the same again
     conn = store.connect(tmp_path / "many.db")
-    store.rebuild_vocabulary(conn)
+    termstore.rebuild_vocabulary(conn)
     conn.close()
     assert _vocabulary_rows(tmp_path / "many.db") == dumps[0]
 

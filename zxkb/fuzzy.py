@@ -23,7 +23,7 @@ blend (tests pin each rule with real terms):
 
 Ties go to the more frequent term, then the shorter, then code-point order.
 
-Candidates come from the index (store.term_candidates), never from a scan of
+Candidates come from the index (termstore.term_candidates), never from a scan of
 the vocabulary in Python: terms that share two characters or two syllables with
 the query (one when the query has one); terms whose initials contain typed
 initials. Typed pinyin with a slip that does not cut into syllables is read
@@ -43,7 +43,7 @@ from itertools import combinations
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, Levenshtein
 
-from zxkb import pinyin, store, textnorm
+from zxkb import pinyin, store, termstore, textnorm
 from zxkb.errors import QueryError
 from zxkb.models import FuzzyMatch, FuzzyResult
 
@@ -177,20 +177,20 @@ def find_terms(
     """`find` for documents given by id (None: all). A vocabulary that is behind
     the documents (an ingest killed between storing documents and writing their
     terms) catches up first: only then does this import the segmenter and pypinyin."""
-    if store.vocabulary_behind(conn):
-        store.update_vocabulary(conn)
-    p = probe(query, store.char_readings(conn, textnorm.fold(query)))
+    if termstore.vocabulary_behind(conn):
+        termstore.update_vocabulary(conn)
+    p = probe(query, termstore.char_readings(conn, textnorm.fold(query)))
     rows: dict[str, tuple[str, str, str, int]] = {}
     for expr in match_expressions(p):
-        for row in store.term_candidates(conn, expr, doc_ids):
+        for row in termstore.term_candidates(conn, expr, doc_ids):
             rows[row[0]] = row
     if p.letters is not None and 2 <= len(p.letters) <= 12:
-        for row in store.terms_with_initials(conn, p.letters, doc_ids):
+        for row in termstore.terms_with_initials(conn, p.letters, doc_ids):
             rows[row[0]] = row
     ranked = rank(p, rows.values(), min_score=min_score)
     if limit:
         ranked = ranked[:limit]
-    where = store.term_documents(conn, [term for _, term, _ in ranked], doc_ids)
+    where = termstore.term_documents(conn, [term for _, term, _ in ranked], doc_ids)
     matches = []
     for s, term, count in ranked:
         docs = where.get(term, [])

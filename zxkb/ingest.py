@@ -1,6 +1,6 @@
 """Files and folders -> documents in the store, one transaction per file.
 A file that fails is reported and the others still go in. The documents' terms
-go to the vocabulary in batches (store.VocabularyBatch), after the documents."""
+go to the vocabulary in batches (termstore.VocabularyBatch), after the documents."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zxkb import store
+from zxkb import store, termstore
 from zxkb.errors import InputError, ZxkbError
 from zxkb.formats import SUFFIXES, ReadOptions, Record, read_records
 from zxkb.models import KINDS, SET_ASIDE, IngestReport
@@ -61,7 +61,7 @@ def ingest_file(
     conn: sqlite3.Connection,
     path: Path,
     options: IngestOptions | None = None,
-    vocabulary: store.VocabularyBatch | None = None,
+    vocabulary: termstore.VocabularyBatch | None = None,
 ) -> list[dict[str, object]]:
     """Ingest the reports in one file. Returns, per report, what was stored or
     {"source", "skipped": reason}. Their terms go into `vocabulary` (the caller
@@ -86,7 +86,7 @@ def ingest_record(
     record: Record,
     *,
     replace: bool = False,
-    vocabulary: store.VocabularyBatch | None = None,
+    vocabulary: termstore.VocabularyBatch | None = None,
 ) -> dict[str, object]:
     content_hash = hashlib.sha256(record.text.encode("utf-8")).hexdigest()
     existing = store.find_by_hash(conn, content_hash)
@@ -129,7 +129,7 @@ def ingest_paths(
     batches and brought up to date at the end (also with the terms of documents
     that an earlier, interrupted ingest stored)."""
     files, errors = collect(paths)
-    vocabulary = store.VocabularyBatch(conn)
+    vocabulary = termstore.VocabularyBatch(conn)
     ingested: list[dict[str, object]] = []
     skipped: list[dict[str, object]] = []
     for done, path in enumerate(files):

@@ -66,10 +66,10 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 2: the term vocabulary (issue 4). Terms are folded keys; term_docs holds each
     # document's occurrence counts so that removing a document can subtract them:
-    # deleting its term_docs rows (store.remove_document_terms, or the trigger on
+    # deleting its term_docs rows (termstore.remove_document_terms, or the trigger on
     # documents) fires the trigger that lowers terms.count and terms.ndocs and
     # drops the terms no document uses. Ingest adds documents' terms in batches,
-    # after the documents themselves (store.update_vocabulary): meta 'vocab_upto'
+    # after the documents themselves (termstore.update_vocabulary): meta 'vocab_upto'
     # is the highest document id whose terms are in.
     """
     CREATE TABLE terms (

@@ -29,9 +29,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import chain, compress, pairwise
-from typing import NamedTuple
 
 from zxkb import pinyin
 
@@ -72,9 +72,10 @@ _CLAUSE_SEP = re.compile(r"[,;:。!?]")
 Cut = Callable[[str], list[str]]
 
 
-class Term(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Term:
     text: str  # folded
-    count: int  # type: ignore[assignment]  # occurrences in the document (hides tuple.count)
+    count: int  # occurrences in the document
     words: tuple[str, ...]  # how it is made of words (for pinyin); (text,) when not segmented
 
 

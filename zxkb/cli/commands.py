@@ -261,7 +261,8 @@ def export(doc: str | None, kind: list[str] | None, db: Path | None, json: bool)
 def _ingest_summary(report: Any) -> str:
     kept = sum(int(item["paragraphs"]) for item in report.ingested)
     aside = sum(sum(item["set_aside"].values()) for item in report.ingested)
+    n = len(report.ingested)
     return (
-        f"{len(report.ingested)} documents ingested ({kept} paragraphs kept, {aside} set aside), "
+        f"{n} document{'' if n == 1 else 's'} ingested ({kept} paragraphs kept, {aside} set aside), "
         f"{len(report.skipped)} skipped, {len(report.errors)} failed"
     )

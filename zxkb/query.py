@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from zxkb import textnorm
 from zxkb.errors import QueryError
 
-_HINT = 'terms are ANDed; use OR between alternatives, -term to exclude, "..." for a phrase'
-
 
 @dataclass(frozen=True)
 class Query:
@@ -105,6 +103,3 @@ def parse_query(text: str) -> Query:
             )
         raise QueryError("the query is empty", "give a term to find, for example: zxkb search 远程协商")
     return Query(text, tuple(tuple(g) for g in groups), tuple(excluded))
-
-
-QUERY_HELP = _HINT

@@ -51,9 +51,15 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[dict[str, object]]]
             if path.suffix.lower() in SUFFIXES:
                 files.append(path)
             else:
-                errors.append({"source": str(path), "error": f"not a report file type ({path.suffix or 'no suffix'})"})
+                errors.append(
+                    {
+                        "source": str(path),
+                        "error": f"not a report file type ({path.suffix or 'no suffix'})",
+                        "hint": f"zxkb ingests {', '.join(SUFFIXES)} files",
+                    }
+                )
         else:
-            errors.append({"source": str(path), "error": "no such file or folder"})
+            errors.append({"source": str(path), "error": "no such file or folder", "hint": "check the path"})
     return files, errors
 
 

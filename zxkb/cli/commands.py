@@ -119,6 +119,8 @@ def ingest(
         render_json.dump(render_json.ingest(report))
         for item in report.errors:
             print(f"Error: {item['source']}: {item['error']}", file=sys.stderr)
+            if item.get("hint"):
+                print(f"Hint: {item['hint']}", file=sys.stderr)
     else:
         from zxkb.render import human
 

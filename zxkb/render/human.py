@@ -214,3 +214,5 @@ def ingest(report: IngestReport) -> None:
     err = _err()
     for item in report.errors:
         err.print(f"[red]Error:[/red] {escape(str(item['source']))}: {escape(str(item['error']))}")
+        if item.get("hint"):
+            err.print(f"Hint: {escape(str(item['hint']))}")

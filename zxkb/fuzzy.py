@@ -174,11 +174,11 @@ def find_terms(
     limit: int | None = DEFAULT_LIMIT,
     min_score: float = DEFAULT_MIN_SCORE,
 ) -> FuzzyResult:
-    """`find` for documents given by id (None: all). A vocabulary that is behind
-    the documents (an ingest killed between storing documents and writing their
-    terms) catches up first: only then does this import the segmenter and pypinyin."""
-    if termstore.vocabulary_behind(conn):
-        termstore.update_vocabulary(conn)
+    """`find` for documents given by id (None: all). A vocabulary that is stale or
+    behind the documents (an ingest killed between storing documents and writing
+    their terms) is brought up to date first (termstore.ready): only then does
+    this import the segmenter and pypinyin."""
+    termstore.ready(conn)
     p = probe(query, termstore.char_readings(conn, textnorm.fold(query)))
     rows: dict[str, tuple[str, str, str, int]] = {}
     for expr in match_expressions(p):

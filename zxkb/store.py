@@ -77,9 +77,6 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
     if version < schema.SCHEMA_VERSION:
         schema.migrate(conn)
     _check_normaliser(conn)
-    from zxkb import termstore  # not at module level: it imports zxkb.vocab
-
-    termstore.check_vocabulary(conn)
 
 
 def _check_normaliser(conn: sqlite3.Connection) -> None:

@@ -31,6 +31,16 @@ def check_vocabulary(conn: sqlite3.Connection) -> None:
     rebuild_vocabulary(conn)
 
 
+def ready(conn: sqlite3.Connection) -> None:
+    """Make the vocabulary current before it is read: built for this version,
+    and caught up with documents an interrupted ingest left without terms.
+    Called where the vocabulary is used, not on every open: a plain search
+    never imports the vocabulary code."""
+    check_vocabulary(conn)
+    if vocabulary_behind(conn):
+        update_vocabulary(conn)
+
+
 def rebuild_vocabulary(conn: sqlite3.Connection) -> None:
     """Empty the vocabulary (one transaction), then extract every document's
     terms again (update_vocabulary). Interrupted, it resumes where it stopped."""
@@ -58,6 +68,7 @@ class VocabularyBatch:
     every flush, the next ingest and the next fuzzy query run, catches up."""
 
     def __init__(self, conn: sqlite3.Connection, max_rows: int | None = None) -> None:
+        check_vocabulary(conn)  # terms of another version are rebuilt before new ones join them
         self.conn = conn
         self.max_rows = max_rows or VOCAB_BATCH_ROWS
         self.pending: dict[int, vocab.DocumentTerms] = {}

@@ -11,6 +11,7 @@ Not a test; nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import re
 import shutil
@@ -18,11 +19,13 @@ import sqlite3
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from zxkb import search, store, textnorm
 from zxkb.query import parse_query
+
+BODY = store.Filters(("body",))  # the default search: body paragraphs of every document
 
 QUERIES = ("政", "发展", "经济建设", "高质量发展", "远程协商")
 # Characters whose fold depends on their neighbours (combining marks, Hangul jamo, Indic
@@ -131,31 +134,45 @@ def exp_query_shapes(conn: sqlite3.Connection) -> None:
     print("  plan of the count now: " + "; ".join(row[3] for row in plan))
 
 
-def exp_column_index(conn: sqlite3.Connection) -> None:
-    """A copy of the database with the FTS index split into columns (body, other), so that the
-    default search filters on the column instead of joining paragraphs for the kind."""
+@contextlib.contextmanager
+def _scratch_index(
+    conn: sqlite3.Connection, table: str, tokens_of: Callable[[str], str]
+) -> Iterator[sqlite3.Connection]:
+    """A throwaway copy of the database with an extra FTS5 table `table`
+    (columns body, other, as paragraphs_fts) filled with `tokens_of(text)`."""
     path = Path(conn.execute("PRAGMA database_list").fetchone()[2])
     with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
         copy = Path(tmp) / "copy.db"
         shutil.copy(path, copy)
         c = sqlite3.connect(copy, isolation_level=None)
         c.execute(
-            "CREATE VIRTUAL TABLE col_fts USING fts5(body, other, content='', tokenize='unicode61 remove_diacritics 0')"
+            f"CREATE VIRTUAL TABLE {table} USING fts5"
+            "(body, other, content='', tokenize='unicode61 remove_diacritics 0')"
         )
         start = time.perf_counter()
         c.execute("BEGIN")
         c.executemany(
-            "INSERT INTO col_fts(rowid, body, other) VALUES (?, ?, ?)",
+            f"INSERT INTO {table}(rowid, body, other) VALUES (?, ?, ?)",
             (
                 (pid, tokens if kind == "body" else None, None if kind == "body" else tokens)
                 for pid, kind, tokens in (
-                    (pid, kind, index_text_one_pass(text))
+                    (pid, kind, tokens_of(text))
                     for pid, kind, text in c.execute("SELECT id, kind, text FROM paragraphs")
                 )
             ),
         )
         c.execute("COMMIT")
-        print(f"column index built in {time.perf_counter() - start:.1f} s")
+        print(f"{table} built in {time.perf_counter() - start:.1f} s")
+        try:
+            yield c
+        finally:
+            c.close()
+
+
+def exp_column_index(conn: sqlite3.Connection) -> None:
+    """A copy of the database with the FTS index split into columns (body, other), so that the
+    default search filters on the column instead of joining paragraphs for the kind."""
+    with _scratch_index(conn, "col_fts", index_text_one_pass) as c:
         print("ms, warm | count now | count, column filter | fts_search(limit=20) now | the same, column filter")
         top_sql = (
             "SELECT p.id, p.doc_id, d.title, d.date, p.seq, p.kind, s.path, s.title, p.title, p.text, m.score"
@@ -171,18 +188,17 @@ def exp_column_index(conn: sqlite3.Connection) -> None:
         for q in QUERIES:
             m = parse_query(q).match_expression()
             col = f"body : ({m})"
-            now_count = ms(lambda m=m: store.fts_search(c, m, where=" AND p.kind IN (?)", args=["body"], limit=0))
+            now_count = ms(lambda m=m: store.fts_search(c, m, BODY, limit=0))
             col_count = ms(lambda col=col: c.execute(count_sql, [col]).fetchone())
-            now_top = ms(lambda m=m: store.fts_search(c, m, where=" AND p.kind IN (?)", args=["body"], limit=20))
+            now_top = ms(lambda m=m: store.fts_search(c, m, BODY, limit=20))
             col_top = ms(lambda col=col: column_search(col))
             total, rows = column_search(col)
-            now_total, now_rows = store.fts_search(c, m, where=" AND p.kind IN (?)", args=["body"], limit=20)
+            now_total, now_rows = store.fts_search(c, m, BODY, limit=20)
             same_top = len({(r[1], r[4]) for r in rows} & {(p.doc, p.paragraph) for p, _ in now_rows})
             print(
                 f"  {q:6s} | {now_count:6.1f} | {col_count:6.1f} | {now_top:6.1f} | {col_top:6.1f}"
                 f" | same total: {total == now_total}, top-20 in common: {same_top}/{len(rows)}"
             )
-        c.close()
 
 
 def exp_snippets(conn: sqlite3.Connection) -> None:
@@ -246,37 +262,17 @@ def _bigram_match(text: str) -> str:
 def exp_bigram_index(conn: sqlite3.Connection) -> None:
     """A copy of the database with an index of overlapping character pairs (body/other columns):
     a query of n >= 2 characters is a phrase of n-1 pair tokens, one character a prefix query."""
-    path = Path(conn.execute("PRAGMA database_list").fetchone()[2])
-    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
-        copy = Path(tmp) / "copy.db"
-        shutil.copy(path, copy)
-        c = sqlite3.connect(copy, isolation_level=None)
-        c.execute(
-            "CREATE VIRTUAL TABLE bi_fts USING fts5(body, other, content='', tokenize='unicode61 remove_diacritics 0')"
-        )
-        start = time.perf_counter()
-        c.execute("BEGIN")
-        c.executemany(
-            "INSERT INTO bi_fts(rowid, body, other) VALUES (?, ?, ?)",
-            (
-                (pid, b if kind == "body" else None, None if kind == "body" else b)
-                for pid, kind, b in (
-                    (pid, kind, _bigram_tokens(textnorm.fold(text)))
-                    for pid, kind, text in c.execute("SELECT id, kind, text FROM paragraphs")
-                )
-            ),
-        )
-        c.execute("COMMIT")
+    with _scratch_index(conn, "bi_fts", lambda text: _bigram_tokens(textnorm.fold(text))) as c:
         sizes = dict(c.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"))
         print(
-            f"pair index built in {time.perf_counter() - start:.1f} s: {sizes['bi_fts_data'] / 1e6:.1f} MB"
+            f"pair index: {sizes['bi_fts_data'] / 1e6:.1f} MB"
             f" (the character index: {sizes['paragraphs_fts_data'] / 1e6:.1f} MB)"
         )
         print("ms, warm | count now | count, pairs | bm25 top-20 now (FTS only) | bm25 top-20, pairs | same hits")
         for q in (*QUERIES, "政协委员之家"):
             m = parse_query(q).match_expression()
             b = _bigram_match(q)
-            now_count = ms(lambda m=m: store.fts_search(c, m, where=" AND p.kind IN (?)", args=["body"], limit=0))
+            now_count = ms(lambda m=m: store.fts_search(c, m, BODY, limit=0))
             bi_count = ms(lambda b=b: c.execute("SELECT count(*) FROM bi_fts WHERE bi_fts MATCH ?", [b]).fetchone())
             now_top = ms(
                 lambda m=m: c.execute(
@@ -299,7 +295,6 @@ def exp_bigram_index(conn: sqlite3.Connection) -> None:
                 )
             }
             print(f"  {q:6s} | {now_count:6.1f} | {bi_count:6.1f} | {now_top:6.1f} | {bi_top:6.1f} | {same}")
-        c.close()
 
 
 EXPERIMENTS = {

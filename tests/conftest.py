@@ -53,3 +53,36 @@ def cli() -> Cli:
 def seeded(cli: Cli) -> Cli:
     cli("ingest", str(SEED))
     return cli
+
+
+def vocabulary_dump(db: Path) -> tuple[set[tuple[Any, ...]], set[tuple[str, int, int]]]:
+    """Every term (term, pinyin, initials, count, ndocs) and every (term, document,
+    count), after checking that the vocabulary's tables agree with each other:
+    totals = the sums of the documents' counts, no pair without its term or
+    document, term_docs finds each term in exactly its documents, terms_fts finds
+    each term by its characters."""
+    import sqlite3
+
+    from zxkb import termstore, textnorm
+
+    conn = sqlite3.connect(db)
+    try:
+        terms = {row[0]: row[1:] for row in conn.execute("SELECT id, term, pinyin, initials, count, ndocs FROM terms")}
+        docs = {doc_id for (doc_id,) in conn.execute("SELECT id FROM documents")}
+        pairs: dict[int, dict[int, int]] = {}  # term id -> document -> count
+        for doc_id, blob in conn.execute("SELECT doc_id, terms FROM doc_terms"):
+            assert doc_id in docs
+            for term_id, count in termstore.unpack_terms(blob).items():
+                pairs.setdefault(term_id, {})[doc_id] = count
+        assert set(pairs) == set(terms)
+        for term_id, (term, _, _, count, ndocs) in terms.items():
+            assert (count, ndocs) == (sum(pairs[term_id].values()), len(pairs[term_id])), term
+            found = conn.execute("SELECT rowid FROM term_docs WHERE term_docs MATCH ?", (f'"{term_id}"',)).fetchall()
+            assert [d for (d,) in found] == sorted(pairs[term_id]), term
+            every = " AND ".join(f'"{token}"' for token in textnorm.tokens(term).split())
+            indexed = conn.execute("SELECT rowid FROM terms_fts WHERE terms_fts MATCH ?", (f"chars: ({every})",))
+            assert term_id in {r for (r,) in indexed}, term
+        rows = {(terms[t][0], d, n) for t, by_doc in pairs.items() for d, n in by_doc.items()}
+        return set(terms.values()), rows
+    finally:
+        conn.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED, Cli
+from tests.conftest import SEED, Cli, vocabulary_dump
 from zxkb import fuzzy, pinyin, store, termstore, textnorm, vocab
 from zxkb.parse import parse_report
 
@@ -29,7 +29,7 @@ HUNAN = """# 2026年湖南省政府工作报告
 @pytest.fixture(scope="module")
 def seed_terms() -> dict[str, vocab.Term]:
     doc = parse_report(SEED.read_text(encoding="utf-8"))
-    texts = [textnorm.fold(b.text) for b in doc.blocks if b.kind in termstore.VOCAB_KINDS]
+    texts = [textnorm.fold(b.text) for b in doc.blocks if b.kind in vocab.VOCAB_KINDS]
     titles = [textnorm.fold(s.title) for s in doc.sections]
     titles += [textnorm.fold(b.title) for b in doc.blocks if b.kind == "body" and b.title]
     return vocab.extract(texts, titles, vocab.segmenter())
@@ -254,12 +254,8 @@ def test_search_fuzzy_keeps_filters_and_exclusions(seeded: Cli) -> None:
 
 
 def _vocabulary(db: Path) -> dict[str, tuple[int, int]]:
-    conn = sqlite3.connect(db)
-    rows = conn.execute("SELECT term, count, ndocs FROM terms").fetchall()
-    fts = conn.execute("SELECT count(*) FROM terms_fts").fetchone()[0]
-    conn.close()
-    assert fts == len(rows)
-    return {term: (count, ndocs) for term, count, ndocs in rows}
+    terms, _ = vocabulary_dump(db)
+    return {term: (count, ndocs) for term, _, _, count, ndocs in terms}
 
 
 def test_vocabulary_grows_and_shrinks_with_documents(seeded: Cli, tmp_path: Path, _isolated_db: Path) -> None:
@@ -278,7 +274,7 @@ def test_vocabulary_grows_and_shrinks_with_documents(seeded: Cli, tmp_path: Path
     assert _vocabulary(_isolated_db) == alone
     with store.transaction(conn):
         termstore.add_document_terms(conn, 2, [textnorm.fold(HUNAN)], [])
-        conn.execute("DELETE FROM documents WHERE id = 2")  # a cascade keeps the counts right too
+    store.remove_document(conn, 2)  # as zxkb rm: the document and its terms
     assert _vocabulary(_isolated_db) == alone
 
 
@@ -286,7 +282,8 @@ def test_stale_vocabulary_is_rebuilt_on_open(seeded: Cli, _isolated_db: Path) ->
     before = _vocabulary(_isolated_db)
     conn = sqlite3.connect(_isolated_db)
     with conn:
-        conn.execute("DELETE FROM term_docs")
+        conn.execute("DELETE FROM terms")
+        conn.execute("DELETE FROM doc_terms")
         conn.execute("DELETE FROM meta WHERE key = 'vocab_version'")
     conn.close()
     assert _vocabulary(_isolated_db) == {}
@@ -302,3 +299,28 @@ def test_cli_default_min_score_is_the_library_one() -> None:
     command = typer.main.get_command(app).commands["fuzzy"]  # type: ignore[attr-defined]
     (param,) = [p for p in command.params if p.name == "min_score"]
     assert param.default == fuzzy.DEFAULT_MIN_SCORE
+
+
+def test_a_version_2_database_gets_its_vocabulary_rebuilt(cli: Cli, tmp_path: Path) -> None:
+    """Migration 3 replaced the (term, document) rows by blobs and an index of
+    term ids; a database written before it keeps its reports and gets the same
+    vocabulary as a new one, rebuilt where it is first used."""
+    from zxkb import schema
+
+    cli("ingest", str(SEED), "--db", str(tmp_path / "new.db"))
+    new = vocabulary_dump(tmp_path / "new.db")
+    old = sqlite3.connect(tmp_path / "old.db", isolation_level=None)
+    for script in schema.MIGRATIONS[:2]:
+        old.executescript(script)
+    old.execute("ATTACH ? AS new", (str(tmp_path / "new.db"),))
+    for table in ("documents", "sections", "paragraphs"):
+        old.execute(f"INSERT INTO main.{table} SELECT * FROM new.{table}")
+    old.execute("INSERT INTO term_docs VALUES (1, 1, 6)")  # a row of the old layout
+    old.execute("INSERT INTO meta VALUES ('vocab_version', 'old'), ('norm_version', '0')")  # index them on open
+    old.execute("DETACH new")
+    old.execute("PRAGMA user_version = 2")
+    old.close()
+    out = cli.json("fuzzy", "远程协商", "--db", str(tmp_path / "old.db"))
+    assert out["matches"][0] == {"term": "远程协商", "score": 100.0, "count": 6, "docs": [1]}
+    assert vocabulary_dump(tmp_path / "old.db") == new
+    assert cli.json("search", "远程协商", "--db", str(tmp_path / "old.db"))["total"] > 0

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEED, Cli
+from tests.conftest import ROOT, SEED, Cli, vocabulary_dump
 
 
 def _variants(folder: Path, n: int) -> list[Path]:
@@ -189,29 +189,8 @@ os.kill(os.getpid(), signal.SIGKILL)  # the documents are in, their terms are no
 """
 
 
-def _vocabulary_rows(db: Path) -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
-    """Every term with its pinyin and totals, and every (term, document, count),
-    after checking that the totals and the term index agree with term_docs."""
-    conn = sqlite3.connect(db)
-    try:
-        wrong = conn.execute(
-            "SELECT count(*) FROM terms t LEFT JOIN (SELECT term_id, sum(count) AS n, count(*) AS d"
-            " FROM term_docs GROUP BY term_id) a ON a.term_id = t.id"
-            " WHERE a.n IS NOT t.count OR a.d IS NOT t.ndocs"
-        ).fetchone()[0]
-        orphans = conn.execute(
-            "SELECT count(*) FROM term_docs WHERE term_id NOT IN (SELECT id FROM terms)"
-            " OR doc_id NOT IN (SELECT id FROM documents)"
-        ).fetchone()[0]
-        indexed = conn.execute("SELECT count(*) FROM terms_fts").fetchone()[0]
-        terms = set(conn.execute("SELECT term, pinyin, initials, count, ndocs FROM terms"))
-        assert wrong == 0 and orphans == 0 and indexed == len(terms)
-        rows = set(
-            conn.execute("SELECT t.term, td.doc_id, td.count FROM term_docs td JOIN terms t ON t.id = td.term_id")
-        )
-        return terms, rows
-    finally:
-        conn.close()
+def _vocabulary_rows(db: Path) -> tuple[set[tuple[object, ...]], set[tuple[str, int, int]]]:
+    return vocabulary_dump(db)
 
 
 @pytest.mark.parametrize("catch_up", ["fuzzy", "ingest"])
@@ -270,3 +249,37 @@ def test_rm_and_replace_keep_the_vocabulary_exact(cli: Cli, tmp_path: Path, _iso
     terms, rows = _vocabulary_rows(_isolated_db)
     assert {doc for _, doc, _ in rows} == {3}
     assert "远程会商" in {t[0] for t in terms} and "远程协商" not in {t[0] for t in terms}
+
+
+def test_worker_processes_store_what_one_process_stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files prepared by worker processes are stored in the same order with the
+    same ids, paragraphs, index and vocabulary as in one process; a file that
+    fails in a worker is reported, and a repeated text is skipped, as there."""
+    from zxkb import ingest, store
+
+    paths = _variants(tmp_path / "in", 5)
+    (tmp_path / "in" / "report-002b.txt").write_bytes(paths[2].read_bytes())  # the same text again
+    (tmp_path / "in" / "report-003b.txt").write_bytes(b"%PDF-1.4 \x00\x01\x02 not a report")
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_BYTES", 0)
+    outcomes = []
+    for name, jobs in (("one.db", 1), ("workers.db", 2)):
+        conn = store.connect(tmp_path / name, create=True)
+        report = ingest.ingest_paths(conn, [tmp_path / "in"], jobs=jobs)
+        hits = store.fts_search(conn, '"远 程 协 商"', store.Filters(), limit=None)
+        paragraphs = conn.execute("SELECT doc_id, seq, kind, text FROM paragraphs ORDER BY id").fetchall()
+        conn.close()
+        outcomes.append(
+            (
+                [(r["doc"], r["source"]) for r in report.ingested],
+                [r["reason"] for r in report.skipped],
+                [(e["source"], e["error"]) for e in report.errors],
+                hits[0],
+                [p.ref for p, _ in hits[1]],
+                paragraphs,
+                vocabulary_dump(tmp_path / name),
+            )
+        )
+    one, workers = outcomes
+    assert len(one[0]) == 5 and one[1] == ["already ingested as document 3"] and len(one[2]) == 1
+    assert one[3] == 5 * 3  # three body paragraphs of each report
+    assert workers == one

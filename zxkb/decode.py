@@ -27,6 +27,7 @@ import codecs
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 from zxkb.errors import InputError
 
@@ -256,6 +257,7 @@ def _is_cjk(ch: str) -> bool:
     )
 
 
+@cache  # ~2,000 distinct characters a report, the same ones in every report
 def _is_common(ch: str) -> bool:
     """An everyday character: GB2312 level 1 (B0A1–D7F9) or Big5 level 1 (A440–C67E)."""
     try:

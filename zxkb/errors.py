@@ -35,3 +35,7 @@ class NotFound(ZxkbError):
 
 class InputError(ZxkbError):
     """A file given to ingest cannot be read or decoded."""
+
+
+class IngestError(ZxkbError):
+    """An ingest cannot go on (what was stored before stays)."""

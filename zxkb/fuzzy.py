@@ -190,13 +190,17 @@ def find_terms(
     ranked = rank(p, rows.values(), min_score=min_score)
     if limit:
         ranked = ranked[:limit]
-    where = termstore.term_documents(conn, [term for _, term, _ in ranked], doc_ids)
+    terms = [term for _, term, _ in ranked]
     matches = []
-    for s, term, count in ranked:
-        docs = where.get(term, [])
-        if doc_ids is not None:
-            count = sum(n for _, n in docs)
-        matches.append(FuzzyMatch(term, s, count, tuple(d for d, _ in docs)))
+    if doc_ids is None:
+        where = termstore.term_documents(conn, terms)
+        for s, term, count in ranked:
+            matches.append(FuzzyMatch(term, s, count, tuple(where.get(term, ()))))
+    else:
+        counts = termstore.term_counts(conn, terms, doc_ids)
+        for s, term, _ in ranked:
+            docs = counts.get(term, [])
+            matches.append(FuzzyMatch(term, s, sum(n for _, n in docs), tuple(d for d, _ in docs)))
     return FuzzyResult(query, tuple(matches))
 
 

@@ -4,21 +4,24 @@ go to the vocabulary in batches (termstore.VocabularyBatch), after the documents
 
 from __future__ import annotations
 
-import hashlib
+import multiprocessing
+import os
 import re
+import signal
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from zxkb import store, termstore
-from zxkb.errors import InputError, ZxkbError
-from zxkb.formats import SUFFIXES, ReadOptions, Record, read_records
+from zxkb.errors import IngestError, InputError
+from zxkb.formats import SUFFIXES, ReadOptions
 from zxkb.models import KINDS, SET_ASIDE, IngestReport
-from zxkb.parse import body_chars, parse_report
+from zxkb.prepare import MAX_BYTES, FileFailure, PreparedRecord, prepare_file
 
-MIN_REPORT_CHARS = 120  # less body text than this is a stub, not a report
-MAX_BYTES = 50 * 1024 * 1024
 # A folder's own documentation is not a report; name such a file to ingest it.
 FOLDER_DOCS = re.compile(r"^(readme|license|licence|changelog|contributing|copying|notice)(\.\w+)?$", re.I)
 
@@ -69,33 +72,26 @@ def ingest_file(
     options: IngestOptions | None = None,
     vocabulary: termstore.VocabularyBatch | None = None,
 ) -> list[dict[str, object]]:
-    """Ingest the reports in one file. Returns, per report, what was stored or
-    {"source", "skipped": reason}. Their terms go into `vocabulary` (the caller
-    flushes it), else to the vocabulary at once."""
+    """Ingest the reports in one file, in this process. Returns, per report, what
+    was stored or {"source", "skipped": reason}. Their terms go into `vocabulary`
+    (the caller flushes it), else to the vocabulary at once."""
     options = options or IngestOptions()
-    try:
-        size = path.stat().st_size
-        if size > options.max_bytes:
-            raise InputError(
-                f"the file is {size / 1e6:.1f} MB, more than the {options.max_bytes / 1e6:.0f} MB limit for one report",
-                "raise the limit with --max-size MB if this really is one report",
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}") from exc
-    records = read_records(path.resolve(), data, options.read)
-    return [ingest_record(conn, record, replace=options.replace, vocabulary=vocabulary) for record in records]
+    prepared = prepare_file(path, options.read, options.max_bytes)
+    if isinstance(prepared, FileFailure):
+        raise InputError(prepared.message, prepared.hint)
+    return [store_record(conn, record, replace=options.replace, vocabulary=vocabulary) for record in prepared]
 
 
-def ingest_record(
+def store_record(
     conn: sqlite3.Connection,
-    record: Record,
+    record: PreparedRecord,
     *,
     replace: bool = False,
     vocabulary: termstore.VocabularyBatch | None = None,
 ) -> dict[str, object]:
-    content_hash = hashlib.sha256(record.text.encode("utf-8")).hexdigest()
-    existing = store.find_by_hash(conn, content_hash)
+    """Store one prepared report, unless it is stored already, changed without
+    --replace, or not a report."""
+    existing = store.find_by_hash(conn, record.content_hash)
     if existing is not None:
         return {"source": record.source, "skipped": f"already ingested as document {existing}"}
     previous = store.find_by_source(conn, record.source)
@@ -104,12 +100,13 @@ def ingest_record(
             "source": record.source,
             "skipped": f"changed since it was ingested as document {previous}; --replace replaces it",
         }
-    meta = {"name": Path(record.source.split("#")[0]).stem, **record.meta}
-    doc = parse_report(record.text, meta)
-    chars = body_chars(doc)
-    if chars < MIN_REPORT_CHARS:
-        return {"source": record.source, "skipped": f"not a report: {chars} characters of text"}
-    doc_id = store.add_document(conn, doc, record.source, content_hash, replaces=previous, vocabulary=vocabulary)
+    if record.prepared is None:
+        # not a report; or a known text whose document went while this was prepared: not worth a retry
+        return {"source": record.source, "skipped": record.not_report or "already ingested"}
+    doc = record.prepared.doc
+    doc_id = store.add_document(
+        conn, record.prepared, record.source, record.content_hash, replaces=previous, vocabulary=vocabulary
+    )
     counts = {kind: sum(1 for b in doc.blocks if b.kind == kind) for kind in KINDS}
     return {
         "doc": doc_id,
@@ -123,33 +120,104 @@ def ingest_record(
     }
 
 
+# Below this much text, worker processes cost more than they save: each starts
+# a Python with zxkb and rjieba's dictionary (~0.3 s).
+PARALLEL_MIN_BYTES = 2 * 1024 * 1024
+# Files prepared ahead of the one being stored, per worker: enough to keep the
+# workers busy, few enough that memory stays flat whatever the corpus size.
+AHEAD_PER_WORKER = 8
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _prepared_files(
+    conn: sqlite3.Connection, files: list[Path], options: IngestOptions, jobs: int
+) -> Iterator[list[PreparedRecord] | FileFailure]:
+    """prepare_file for each of `files`, in order: in this process, or with
+    `jobs` worker processes when there is enough to do. Texts already stored are
+    not parsed again (their hashes are sent to the workers)."""
+    total = sum(_size(path) for path in files)
+    if jobs <= 1 or len(files) < 2 or total < PARALLEL_MIN_BYTES:
+        for path in files:
+            yield prepare_file(path, options.read, options.max_bytes)
+        return
+    known = store.content_hashes(conn)
+    # forkserver, not fork: the progress bar's thread is running; spawn where there is no forkserver (Windows)
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_quiet_worker) as pool:
+        pending: deque[Future[list[PreparedRecord] | FileFailure]] = deque()
+        todo = iter(files)
+        try:
+            for path in todo:
+                pending.append(pool.submit(prepare_file, path, options.read, options.max_bytes, known))
+                if len(pending) >= jobs * AHEAD_PER_WORKER:
+                    break
+            while pending:
+                try:
+                    result = pending.popleft().result()
+                except BrokenProcessPool as exc:
+                    raise IngestError(
+                        "a worker process stopped unexpectedly (out of memory?); the reports stored so far are kept",
+                        "run the same command again with --jobs 1",
+                    ) from exc
+                for path in todo:
+                    pending.append(pool.submit(prepare_file, path, options.read, options.max_bytes, known))
+                    break
+                yield result
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _quiet_worker() -> None:
+    """Ctrl-C is the main process's to handle: it stops the ingest, and the workers
+    with it, without a traceback from each."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def ingest_paths(
     conn: sqlite3.Connection,
     paths: Iterable[Path],
     options: IngestOptions | None = None,
     *,
     on_file: Callable[[int, int, Path], None] | None = None,
+    jobs: int = 1,
 ) -> IngestReport:
     """Ingest every report file under `paths`; `on_file(done, total, path)` is
-    called before each file (for a progress bar). The vocabulary is written in
-    batches and brought up to date at the end (also with the terms of documents
-    that an earlier, interrupted ingest stored)."""
+    called before each file is stored (for a progress bar). Files are prepared
+    (read, parsed, their terms extracted) by `jobs` processes and stored here,
+    in order, one transaction per report. The vocabulary is written in batches
+    and brought up to date at the end (also with the terms of documents that an
+    earlier, interrupted ingest stored)."""
+    options = options or IngestOptions()
     files, errors = collect(paths)
     vocabulary = termstore.VocabularyBatch(conn)
     ingested: list[dict[str, object]] = []
     skipped: list[dict[str, object]] = []
-    for done, path in enumerate(files):
-        if on_file:
-            on_file(done, len(files), path)
-        try:
-            results = ingest_file(conn, path, options, vocabulary)
-        except ZxkbError as exc:
-            errors.append({"source": str(path), "error": exc.message, **({"hint": exc.hint} if exc.hint else {})})
-            continue
-        for result in results:
-            if "skipped" in result:
-                skipped.append({"source": result["source"], "reason": result["skipped"]})
-            else:
-                ingested.append(result)
-    vocabulary.flush()
+    with store.group_commit(conn) as group:
+        for done, (path, prepared) in enumerate(zip(files, _prepared_files(conn, files, options, jobs), strict=True)):
+            if on_file:
+                on_file(done, len(files), path)
+            if isinstance(prepared, FileFailure):
+                hint = {"hint": prepared.hint} if prepared.hint else {}
+                errors.append({"source": str(path), "error": prepared.message, **hint})
+                continue
+            for record in prepared:
+                result = store_record(conn, record, replace=options.replace, vocabulary=vocabulary)
+                if "skipped" in result:
+                    skipped.append({"source": result["source"], "reason": result["skipped"]})
+                else:
+                    ingested.append(result)
+            group.tick()
+        vocabulary.flush()
     return IngestReport(tuple(ingested), tuple(skipped), tuple(errors))

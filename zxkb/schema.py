@@ -115,6 +115,41 @@ MIGRATIONS: tuple[str, ...] = (
         DELETE FROM terms_fts WHERE rowid = OLD.id;
     END;
     """,
+    # 3: the vocabulary in an eighth of the space (issue 5). term_docs held one
+    # B-tree row per (document, term): 58 MB of a 294 MB database at 100 MB of
+    # reports. Now each document's terms and counts are one compressed blob
+    # (doc_terms, read to subtract them when the document goes), and which
+    # documents hold a term is a contentless FTS5 index of term ids (term_docs,
+    # no positions): 1.7 bytes a pair instead of 13. terms_fts keeps no copy of
+    # its text either. Triggers cannot read a blob: zxkb.termstore subtracts a
+    # document's terms (store._delete_document calls it). The vocabulary is
+    # derived data: emptied here, it is rebuilt from the paragraphs where it is
+    # next used (termstore.check_vocabulary: vocab_version is gone).
+    """
+    DROP TRIGGER documents_delete_terms;
+    DROP TRIGGER term_docs_delete;
+    DROP TRIGGER terms_delete;
+    DROP TABLE term_docs;
+    DROP TABLE terms_fts;
+    DELETE FROM terms;
+    DELETE FROM char_pinyin;
+    DELETE FROM meta WHERE key IN ('vocab_version', 'vocab_upto');
+    -- zxkb.termstore.pack_terms: the document's term ids, ascending, as
+    -- differences, then their counts, 32-bit, zlib-compressed.
+    CREATE TABLE doc_terms (
+        doc_id INTEGER PRIMARY KEY,  -- documents.id
+        terms BLOB NOT NULL
+    );
+    -- rowid = documents.id; the text is the document's term ids in decimal.
+    CREATE VIRTUAL TABLE term_docs USING fts5(
+        term_ids, content='', detail=none, columnsize=0, tokenize='ascii'
+    );
+    -- As in migration 2, without a copy of its text (content=''): a term
+    -- leaves it with its tokens and pinyin, which terms holds.
+    CREATE VIRTUAL TABLE terms_fts USING fts5(
+        chars, syllables, content='', tokenize='unicode61 remove_diacritics 0', detail=column, columnsize=0
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -71,6 +71,8 @@ _CLAUSE_SEP = re.compile(r"[,;:。!?]")
 
 Cut = Callable[[str], list[str]]
 
+VOCAB_KINDS = ("body", "heading")  # the paragraphs whose words make the vocabulary
+
 
 @dataclass(frozen=True, slots=True)
 class Term:

@@ -71,6 +71,12 @@ def ingest(
         str | None,
         typer.Option("--title-field", help="CSV column / JSON key with the report's title (default: title)."),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Processes that read and parse files (default: one per CPU core; 1: none)."
+        ),
+    ] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -85,6 +91,7 @@ def ingest(
             replace=replace,
             text_field=text_field,
             title_field=title_field,
+            jobs=jobs,
             db=db,
             json=json,
         )

@@ -91,6 +91,7 @@ def ingest(
     replace: bool,
     text_field: str | None,
     title_field: str | None,
+    jobs: int | None,
     db: Path | None,
     json: bool,
 ) -> int:
@@ -98,7 +99,7 @@ def ingest(
     .csv and .jsonl/.json (one report per row or record). Unchanged reports are skipped; a file that fails
     is reported and the others still go in."""
     from zxkb.formats import ReadOptions
-    from zxkb.ingest import IngestOptions, ingest_paths
+    from zxkb.ingest import IngestOptions, default_jobs, ingest_paths
 
     conn = connect(db, create=True)
     options = IngestOptions(
@@ -110,9 +111,9 @@ def ingest(
         from zxkb.render import human
 
         with human.progress("Ingesting") as on_file:
-            report = ingest_paths(conn, paths, options, on_file=on_file)
+            report = ingest_paths(conn, paths, options, on_file=on_file, jobs=jobs or default_jobs())
     else:
-        report = ingest_paths(conn, paths, options)
+        report = ingest_paths(conn, paths, options, jobs=jobs or default_jobs())
     if json:
         from zxkb.render import json as render_json
 

@@ -33,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from zxkb import termstore
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 TERMS = (
@@ -140,9 +142,8 @@ def main() -> None:
         print(f"termstore.rebuild_vocabulary alone: {rebuild:.1f} s")
 
         conn = sqlite3.connect(db)
-        terms, rows, chars_seen = conn.execute(
-            "SELECT count(*), (SELECT count(*) FROM term_docs), (SELECT count(*) FROM char_pinyin) FROM terms"
-        ).fetchone()
+        terms, chars_seen = conn.execute("SELECT count(*), (SELECT count(*) FROM char_pinyin) FROM terms").fetchone()
+        rows = sum(len(termstore.unpack_terms(blob)) for (blob,) in conn.execute("SELECT terms FROM doc_terms"))
         conn.close()
         print(f"vocabulary: {terms} terms, {rows} (term, document) rows, {chars_seen} character readings")
 

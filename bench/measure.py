@@ -9,6 +9,7 @@ import subprocess
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass
@@ -46,21 +47,50 @@ def run_process(argv: Sequence[str], runs: int, *, warmup: int = 1, env: dict[st
 @dataclass
 class Usage:
     seconds: float
-    max_rss_mb: float
+    max_rss_mb: float  # the process itself
     returncode: int | None  # None: killed at the timeout
     stdout: bytes
     stderr: bytes
+    tree_rss_mb: float = 0.0  # the process and its descendants together (ingest's workers), sampled
+
+
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of `root` and every process below it, from /proc (0 elsewhere)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    total = 0
+    for pid in tree:
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
 
 
 def run_with_usage(argv: Sequence[str], timeout_s: float, *, stdout_path: str, stderr_path: str) -> Usage:
-    """Run `argv` once; wall time and this process's own peak RSS (os.wait4, so no other
-    child counts). Killed after `timeout_s` seconds. Output goes to files (it can be large)."""
+    """Run `argv` once; wall time, this process's own peak RSS (os.wait4) and the peak of
+    its whole process tree (sampled every 50 ms: ingest's worker processes count).
+    Killed after `timeout_s` seconds. Output goes to files (it can be large)."""
     with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=err)
         deadline = start + timeout_s
         returncode: int | None = None
+        tree_peak = 0.0
         while True:
+            tree_peak = max(tree_peak, _tree_rss_mb(proc.pid))
             pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 returncode = os.waitstatus_to_exitcode(status)
@@ -73,7 +103,7 @@ def run_with_usage(argv: Sequence[str], timeout_s: float, *, stdout_path: str, s
         elapsed = time.perf_counter() - start
         proc.returncode = returncode if returncode is not None else -9  # already reaped
     with open(stdout_path, "rb") as out, open(stderr_path, "rb") as err:
-        return Usage(elapsed, rusage.ru_maxrss / 1024, returncode, out.read(), err.read())
+        return Usage(elapsed, rusage.ru_maxrss / 1024, returncode, out.read(), err.read(), tree_peak)
 
 
 def time_call(fn: Callable[[], object], runs: int, *, warmup: int = 1) -> tuple[float, object]:

@@ -1,4 +1,4 @@
-"""Ingest is safe: one transaction per report, killed mid-way or run twice at
+"""Ingest is safe: whole reports or nothing, killed mid-way or run twice at
 once, bad files alone fail, nothing stored is lost."""
 
 from __future__ import annotations

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import Cli
+from zxkb import store
+from zxkb.query import parse_query
 from zxkb.textnorm import fold
 
 
@@ -148,3 +151,16 @@ def test_empty_query_is_an_error(seeded: Cli) -> None:
     assert result.stdout == ""
     assert result.stderr.startswith("Error: the query is empty")
     assert "Hint:" in result.stderr
+
+
+@pytest.mark.parametrize("query", ["政协委员", "远程协商", "高质量发展 协商", "委员 OR 协商"])
+@pytest.mark.parametrize("limit", [3, 20, None])
+def test_one_pass_ranking_equals_two(seeded: Cli, _isolated_db: Path, query: str, limit: int | None) -> None:
+    """Counting in the ranked query (long phrases) gives the same total, order and scores as counting apart."""
+    conn = store.connect(_isolated_db)
+    match = parse_query(query).match_expression()
+    one = store.fts_search(conn, match, store.Filters(), limit=limit, long_phrase=True)
+    two = store.fts_search(conn, match, store.Filters(), limit=limit, long_phrase=False)
+    conn.close()
+    assert one[0] > 0 and len(one[1]) == (one[0] if limit is None else min(limit, one[0]))
+    assert [(p.ref, s) for p, s in one[1]] == [(p.ref, s) for p, s in two[1]] and one[0] == two[0]

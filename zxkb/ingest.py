@@ -1,6 +1,8 @@
-"""Files and folders -> documents in the store, one transaction per file.
-A file that fails is reported and the others still go in. The documents' terms
-go to the vocabulary in batches (termstore.VocabularyBatch), after the documents."""
+"""Files and folders -> documents in the store. Worker processes prepare the
+files (zxkb.prepare: read, parse, terms); this process stores them in file
+order, committing every second or so, each document whole or not at all. A file
+that fails is reported and the others still go in. The documents' terms go to
+the vocabulary in batches (termstore.VocabularyBatch), after the documents."""
 
 from __future__ import annotations
 
@@ -196,7 +198,7 @@ def ingest_paths(
     """Ingest every report file under `paths`; `on_file(done, total, path)` is
     called before each file is stored (for a progress bar). Files are prepared
     (read, parsed, their terms extracted) by `jobs` processes and stored here,
-    in order, one transaction per report. The vocabulary is written in batches
+    in order, committed about once a second (store.group_commit). The vocabulary is written in batches
     and brought up to date at the end (also with the terms of documents that an
     earlier, interrupted ingest stored)."""
     options = options or IngestOptions()

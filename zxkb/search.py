@@ -37,7 +37,8 @@ def search(
     if path is not None:
         store.require_section(conn, path, doc_ids)
     filters = store.Filters(kinds, doc_ids, path)
-    total, rows = store.fts_search(conn, query.match_expression(), filters, limit=limit)
+    long_phrase = max(map(len, query.keys), default=0) >= 3
+    total, rows = store.fts_search(conn, query.match_expression(), filters, limit=limit, long_phrase=long_phrase)
     hits = []
     for para, score in rows:
         spans = snippet.match_spans(para.text, query.keys)

@@ -80,9 +80,9 @@ def ingest(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Add reports to the knowledge base, one transaction each: .txt, .md, .html, .docx (one report a file),
-    .csv and .jsonl/.json (one report per row or record). Unchanged reports are skipped; a file that fails
-    is reported and the others still go in."""
+    """Add reports to the knowledge base, each stored whole or not at all: .txt, .md, .html, .docx
+    (one report a file), .csv and .jsonl/.json (one report per row or record). Unchanged reports are
+    skipped; a file that fails is reported and the others still go in."""
     _exit(
         commands.ingest(
             paths=paths,

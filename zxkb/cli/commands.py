@@ -95,9 +95,9 @@ def ingest(
     db: Path | None,
     json: bool,
 ) -> int:
-    """Add reports to the knowledge base, one transaction each: .txt, .md, .html, .docx (one report a file),
-    .csv and .jsonl/.json (one report per row or record). Unchanged reports are skipped; a file that fails
-    is reported and the others still go in."""
+    """Add reports to the knowledge base, each stored whole or not at all: .txt, .md, .html, .docx
+    (one report a file), .csv and .jsonl/.json (one report per row or record). Unchanged reports are
+    skipped; a file that fails is reported and the others still go in."""
     from zxkb.formats import ReadOptions
     from zxkb.ingest import IngestOptions, default_jobs, ingest_paths
 

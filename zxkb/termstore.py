@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import zlib
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from itertools import accumulate, chain
 from operator import itemgetter, sub
@@ -188,17 +189,16 @@ def _write_terms(conn: sqlite3.Connection, batch: Mapping[int, vocab.DocumentTer
     the batch's totals added to the terms already there, new terms with their
     totals and pinyin (computed here, once per term), and each document's terms
     as one row of doc_terms and one of term_docs."""
-    totals: dict[str, list[int]] = {}  # term -> [occurrences, documents] in the batch, in first-seen order
+    # term -> documents and -> occurrences in the batch, in first-seen order; counted
+    # in C (Counter of an iterable), adding only the counts above 1 in Python
+    ndocs: Counter[str] = Counter()
+    extra: Counter[str] = Counter()
     for terms in batch.values():
-        for text, count in terms.counts.items():
-            total = totals.get(text)
-            if total is None:
-                totals[text] = [count, 1]
-            else:
-                total[0] += count
-                total[1] += 1
-    if not totals:
+        ndocs.update(terms.counts.keys())
+        extra.update({text: count - 1 for text, count in terms.counts.items() if count > 1})
+    if not ndocs:
         return
+    totals = {text: (n + extra[text], n) for text, n in ndocs.items()}
     ids = _term_ids(conn, list(totals))
     conn.executemany(
         "UPDATE terms SET count = count + ?, ndocs = ndocs + ? WHERE id = ?",
@@ -225,9 +225,9 @@ def _write_terms(conn: sqlite3.Connection, batch: Mapping[int, vocab.DocumentTer
     _add_char_readings(conn, [introduced[text] for text in new])
     rows = []
     for doc_id, terms in batch.items():
-        pairs = sorted(zip(map(ids.__getitem__, terms.counts), terms.counts.values(), strict=True))
-        term_ids = list(map(itemgetter(0), pairs))
-        rows.append((doc_id, pack_terms(term_ids, map(itemgetter(1), pairs)), " ".join(map(str, term_ids))))
+        counts = dict(zip(map(ids.__getitem__, terms.counts), terms.counts.values(), strict=True))
+        term_ids = sorted(counts)  # integers sort 3x faster than (id, count) pairs
+        rows.append((doc_id, pack_terms(term_ids, map(counts.__getitem__, term_ids)), " ".join(map(str, term_ids))))
     conn.executemany("INSERT INTO doc_terms(doc_id, terms) VALUES (?, ?)", map(itemgetter(0, 1), rows))
     conn.executemany("INSERT INTO term_docs(rowid, term_ids) VALUES (?, ?)", map(itemgetter(0, 2), rows))
 

@@ -143,7 +143,9 @@ def build(root: Path, out: Path, size_bytes: int, seed: int = 20260101) -> dict[
     wanted = {"generator": GENERATOR_VERSION, "size_bytes": size_bytes, "seed": seed, "source": str(root.resolve())}
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if {k: manifest.get(k) for k in wanted} == wanted:
+        # reused only if the files are all there (a deleted corpus leaves its manifest)
+        present = sum(1 for p in out.rglob("*.txt")) if out.is_dir() else 0
+        if {k: manifest.get(k) for k in wanted} == wanted and present == manifest.get("files"):
             return dict(manifest)
     if out.exists():
         for old in sorted(out.rglob("*.txt")):

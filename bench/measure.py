@@ -29,15 +29,22 @@ class Timed:
         }
 
 
-def run_process(argv: Sequence[str], runs: int, *, warmup: int = 1, env: dict[str, str] | None = None) -> Timed:
+def run_process(
+    argv: Sequence[str], runs: int, *, warmup: int = 1, env: dict[str, str] | None = None, ok: tuple[int, ...] = (0, 1)
+) -> Timed:
     """Run `argv` `warmup` + `runs` times, stdout and stderr to pipes; median wall time of the timed runs.
-    The output kept is the last run's."""
+    The output kept is the last run's. An exit code outside `ok` (0, and 1 for no match) stops the
+    benchmark: timing a command that fails would measure its error path."""
     times: list[float] = []
     proc: subprocess.CompletedProcess[bytes] | None = None
     for i in range(warmup + runs):
         start = time.perf_counter()
         proc = subprocess.run(argv, capture_output=True, env=env, check=False)
         elapsed = (time.perf_counter() - start) * 1000
+        if proc.returncode not in ok:
+            raise SystemExit(
+                f"bench: {' '.join(map(str, argv))} exited {proc.returncode}:\n{proc.stderr.decode(errors='replace')}"
+            )
         if i >= warmup:
             times.append(elapsed)
     assert proc is not None

@@ -550,9 +550,10 @@ def main() -> None:
         res["ingest"] = ingest(corpus_dir, db, int(manifest["bytes"]), args.ingest_timeout, work)
         log(f"ingest: {res['ingest']['mb_per_s']} MB/s, {res['ingest']['seconds']} s")
     if res["ingest"].get("completed", True):
-        if not tiny.exists():
-            seed = sorted((args.source / "seed").glob("*.txt"))
-            subprocess.run([ZXKB, "ingest", *map(str, seed), "--db", str(tiny), "--json"], capture_output=True)
+        for old in tiny.parent.glob(tiny.name + "*"):  # made afresh: an old one may be of another schema
+            old.unlink()
+        seed = sorted((args.source / "seed").glob("*.txt"))
+        subprocess.run([ZXKB, "ingest", *map(str, seed), "--db", str(tiny), "--json"], capture_output=True, check=True)
         log("sqlite-utils table")
         res["sqlite_utils"] = build_sqlite_utils(db, su_db)
         res["engine"], exact = engine_vs_scan(db, max(args.runs, 5))

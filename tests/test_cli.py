@@ -6,6 +6,9 @@ import gc
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.conftest import SEED, Cli
 
@@ -172,6 +175,19 @@ def test_human_output_has_citations(seeded: Cli) -> None:
     tree = seeded("list", "--section", "二").stdout
     assert "更好发挥专门协商机构作用" in tree and "(一)立足基本职能" in tree
     assert "蔡溪" in seeded("docs").stdout
+
+
+def test_outline_lines_are_whole_in_a_pipe(seeded: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "30")  # narrower than most lines: nothing may be cut or wrapped
+    lines = seeded("list").stdout.splitlines()
+    assert lines[0].endswith("[doc 1]") and lines[1].startswith("├── 一、适应新形势")
+    assert all(line.endswith("]") for line in lines)
+
+    def nodes(sections: list[dict[str, Any]]) -> int:
+        return sum(1 + len(s["initiatives"]) + nodes(s["children"]) for s in sections)
+
+    (entry,) = seeded.json("list")
+    assert len(lines) == 1 + nodes(entry["sections"])  # one line per document, section and initiative
 
 
 def test_no_hits_message_goes_to_stderr(seeded: Cli) -> None:

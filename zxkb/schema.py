@@ -126,11 +126,11 @@ MIGRATIONS: tuple[str, ...] = (
     # derived data: emptied here, it is rebuilt from the paragraphs where it is
     # next used (termstore.check_vocabulary: vocab_version is gone).
     """
-    DROP TRIGGER documents_delete_terms;
-    DROP TRIGGER term_docs_delete;
-    DROP TRIGGER terms_delete;
-    DROP TABLE term_docs;
-    DROP TABLE terms_fts;
+    DROP TRIGGER IF EXISTS documents_delete_terms;  -- IF EXISTS: databases made while
+    DROP TRIGGER IF EXISTS term_docs_delete;        -- migration 2 was being written lack some
+    DROP TRIGGER IF EXISTS terms_delete;
+    DROP TABLE IF EXISTS term_docs;
+    DROP TABLE IF EXISTS terms_fts;
     DELETE FROM terms;
     DELETE FROM char_pinyin;
     DELETE FROM meta WHERE key IN ('vocab_version', 'vocab_upto');

@@ -3,6 +3,7 @@ Colour only when stdout is a terminal (Rich decides); messages go to stderr."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +12,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
-from rich.tree import Tree
 
 from zxkb.models import (
     DocInfo,
@@ -101,34 +101,59 @@ def fuzzy(result: FuzzyResult) -> None:
     out.print("[dim]zxkb search TERM shows where a term occurs[/dim]")
 
 
-def _add_section(node: Tree, sec: OutlineSection) -> None:
-    label = Text()
-    label.append(sec.number if sec.number.startswith("(") else f"{sec.number}、", style="bold cyan")
-    label.append(sec.title, style="bold")
+_BRANCH, _LAST, _PIPE, _SPACE = "├── ", "└── ", "│   ", "    "
+Segments = list[tuple[str, str]]  # (text, Rich style) pieces of a line
+_Item = tuple[Segments, list["_Item"]]  # a tree node: its label and its children
+
+
+def _section_item(sec: OutlineSection) -> _Item:
+    label: Segments = [(sec.number if sec.number.startswith("(") else f"{sec.number}、", "bold cyan")]
+    label.append((sec.title, "bold"))
     if sec.ref:
-        label.append(f"  [{sec.ref}]", style="magenta dim")
-    branch = node.add(label)
-    for item in sec.initiatives:
-        leaf = Text(item.title)
-        leaf.append(f"  [{item.ref}]", style="magenta dim")
-        branch.add(leaf)
-    for child in sec.children:
-        _add_section(branch, child)
+        label.append((f"  [{sec.ref}]", "magenta dim"))
+    children: list[_Item] = [([(item.title, ""), (f"  [{item.ref}]", "magenta dim")], []) for item in sec.initiatives]
+    children.extend(_section_item(child) for child in sec.children)
+    return label, children
+
+
+def _tree_lines(items: list[_Item], prefix: str = "") -> Iterator[Segments]:
+    for i, (label, children) in enumerate(items):
+        last = i == len(items) - 1
+        yield [(prefix + (_LAST if last else _BRANCH), "dim"), *label]
+        yield from _tree_lines(children, prefix + (_SPACE if last else _PIPE))
+
+
+def _outline_lines(o: Outline) -> Iterator[Segments]:
+    root: Segments = [(o.doc_title, "bold")]
+    if o.date:
+        root.append((f" ({o.date})", "dim"))
+    root.append((f"  [doc {o.doc_id}]", "magenta dim"))
+    yield root
+    items = [_section_item(sec) for sec in o.sections] or [([("(no numbered sections)", "dim")], [])]
+    yield from _tree_lines(items)
 
 
 def outline(outlines: list[Outline]) -> None:
+    """Each document's sections and initiatives as a tree, drawn here rather than
+    with rich.tree.Tree, which measures and wraps every node (and cut lines at 80
+    columns in a pipe): to a pipe the lines are written as plain text, whole; on
+    a terminal each document is one styled Text. The outline of 1,831 reports
+    (10 MB) took 6.7 s with Tree."""
     out = _out()
+    if not out.is_terminal:
+        write = sys.stdout.write
+        for o in outlines:
+            for line in _outline_lines(o):
+                write("".join(text for text, _ in line) + "\n")
+        return
     for o in outlines:
-        root = Text(o.doc_title, style="bold")
-        if o.date:
-            root.append(f" ({o.date})", style="dim")
-        root.append(f"  [doc {o.doc_id}]", style="magenta dim")
-        tree = Tree(root)
-        for sec in o.sections:
-            _add_section(tree, sec)
-        if not o.sections:
-            tree.add(Text("(no numbered sections)", style="dim"))
-        out.print(tree)
+        text = Text()
+        for line in _outline_lines(o):
+            for piece, style in line:
+                text.append(piece, style=style or None)
+            text.append("\n")
+        text.rstrip()
+        out.print(text)
 
 
 def docs(infos: list[DocInfo]) -> None:

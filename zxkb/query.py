@@ -12,14 +12,13 @@ and SQL are searched for, never interpreted by FTS5.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from zxkb import textnorm
 from zxkb.errors import QueryError
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     text: str
     groups: tuple[tuple[str, ...], ...]  # AND of groups, each an OR of folded keys
     excluded: tuple[str, ...]  # folded keys that must not occur
@@ -43,8 +42,7 @@ class Query:
         return expr
 
 
-@dataclass(frozen=True)
-class _Item:
+class _Item(NamedTuple):
     text: str
     negated: bool = False
     quoted: bool = False

@@ -254,10 +254,16 @@ def test_rm_and_replace_keep_the_vocabulary_exact(cli: Cli, tmp_path: Path, _iso
 def test_worker_processes_store_what_one_process_stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Files prepared by worker processes are stored in the same order with the
     same ids, paragraphs, index and vocabulary as in one process; a file that
-    fails in a worker is reported, and a repeated text is skipped, as there."""
+    fails in a worker is reported, and a repeated text is skipped, as there.
+    The reports of a JSON Lines file are prepared by the workers one by one."""
     from zxkb import ingest, store
 
     paths = _variants(tmp_path / "in", 5)
+    seed = SEED.read_text(encoding="utf-8")
+    records = [{"title": f"报告{i}", "text": seed.replace("2019年", f"{1700 + i}年")} for i in range(3)]
+    (tmp_path / "in" / "many.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8"
+    )
     (tmp_path / "in" / "report-002b.txt").write_bytes(paths[2].read_bytes())  # the same text again
     (tmp_path / "in" / "report-003b.txt").write_bytes(b"%PDF-1.4 \x00\x01\x02 not a report")
     monkeypatch.setattr(ingest, "PARALLEL_MIN_BYTES", 0)
@@ -280,6 +286,6 @@ def test_worker_processes_store_what_one_process_stores(tmp_path: Path, monkeypa
             )
         )
     one, workers = outcomes
-    assert len(one[0]) == 5 and one[1] == ["already ingested as document 3"] and len(one[2]) == 1
-    assert one[3] == 5 * 3  # three body paragraphs of each report
+    assert len(one[0]) == 5 + 3 and one[1] == ["already ingested as document 6"] and len(one[2]) == 1
+    assert one[3] == 8 * 3  # three body paragraphs of each report
     assert workers == one

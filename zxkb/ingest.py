@@ -17,12 +17,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from zxkb import store, termstore
 from zxkb.errors import IngestError, InputError
-from zxkb.formats import SUFFIXES, ReadOptions
+from zxkb.formats import MANY_REPORT_SUFFIXES, SUFFIXES, ReadOptions
 from zxkb.models import KINDS, SET_ASIDE, IngestReport
-from zxkb.prepare import MAX_BYTES, FileFailure, PreparedRecord, prepare_file
+from zxkb.prepare import MAX_BYTES, FileFailure, PreparedRecord, prepare_file, prepare_record, read_file_records
 
 # A folder's own documentation is not a report; name such a file to ingest it.
 FOLDER_DOCS = re.compile(r"^(readme|license|licence|changelog|contributing|copying|notice)(\.\w+)?$", re.I)
@@ -138,10 +139,11 @@ def _prepared_files(
     conn: sqlite3.Connection, files: list[Path], options: IngestOptions, jobs: int
 ) -> Iterator[list[PreparedRecord] | FileFailure]:
     """prepare_file for each of `files`, in order: in this process, or with
-    `jobs` worker processes when there is enough to do. Texts already stored are
-    not parsed again (their hashes are sent to the workers)."""
-    total = sum(_size(path) for path in files)
-    if jobs <= 1 or len(files) < 2 or total < PARALLEL_MIN_BYTES:
+    `jobs` worker processes when there is enough to do. A CSV or JSON file that
+    holds many reports is read by one worker and its reports prepared by all.
+    Texts already stored are not parsed again (their hashes go to the workers)."""
+    many = [path.suffix.lower() in MANY_REPORT_SUFFIXES for path in files]
+    if jobs <= 1 or (len(files) < 2 and not any(many)) or sum(map(_size, files)) < PARALLEL_MIN_BYTES:
         for path in files:
             yield prepare_file(path, options.read, options.max_bytes)
         return
@@ -150,27 +152,38 @@ def _prepared_files(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_quiet_worker) as pool:
-        pending: deque[Future[list[PreparedRecord] | FileFailure]] = deque()
-        todo = iter(files)
+
+        def submit(path: Path, many: bool) -> tuple[bool, Future[Any]]:
+            if many:  # read here, its reports prepared below
+                return True, pool.submit(read_file_records, path, options.read, options.max_bytes)
+            return False, pool.submit(prepare_file, path, options.read, options.max_bytes, known)
+
+        pending: deque[tuple[bool, Future[Any]]] = deque()
+        todo = zip(files, many, strict=True)
         try:
-            for path in todo:
-                pending.append(pool.submit(prepare_file, path, options.read, options.max_bytes, known))
+            for path, is_many in todo:
+                pending.append(submit(path, is_many))
                 if len(pending) >= jobs * AHEAD_PER_WORKER:
                     break
             while pending:
                 try:
-                    result = pending.popleft().result()
+                    is_many, future = pending.popleft()
+                    result = future.result()
+                    if is_many and not isinstance(result, FileFailure):
+                        # a file of many reports: its reports are prepared by every worker
+                        parts = [pool.submit(prepare_record, record, known) for record in result]
+                        result = [part.result() for part in parts]
                 except BrokenProcessPool as exc:
                     raise IngestError(
                         "a worker process stopped unexpectedly (out of memory?); the reports stored so far are kept",
                         "run the same command again with --jobs 1",
                     ) from exc
-                for path in todo:
-                    pending.append(pool.submit(prepare_file, path, options.read, options.max_bytes, known))
+                for path, is_many in todo:
+                    pending.append(submit(path, is_many))
                     break
                 yield result
         finally:
-            for future in pending:
+            for _, future in pending:
                 future.cancel()
 
 

@@ -89,6 +89,14 @@ def read_file(path: Path, read: ReadOptions, max_bytes: int = MAX_BYTES) -> list
     return read_records(path.resolve(), data, read)
 
 
+def read_file_records(path: Path, read: ReadOptions, max_bytes: int = MAX_BYTES) -> list[Record] | FileFailure:
+    """read_file, with its error returned as data (for a worker process)."""
+    try:
+        return read_file(path, read, max_bytes)
+    except ZxkbError as exc:
+        return FileFailure(exc.message, exc.hint)
+
+
 def prepare_file(
     path: Path, read: ReadOptions, max_bytes: int = MAX_BYTES, known: frozenset[str] = frozenset()
 ) -> list[PreparedRecord] | FileFailure:

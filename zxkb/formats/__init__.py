@@ -14,7 +14,7 @@ from pathlib import Path
 from zxkb.errors import InputError
 from zxkb.formats.record import ReadOptions, Record
 
-__all__ = ["SUFFIXES", "ReadOptions", "Record", "read_records"]
+__all__ = ["MANY_REPORT_SUFFIXES", "SUFFIXES", "ReadOptions", "Record", "read_records"]
 
 TEXT_SUFFIXES = (".txt", ".md")
 CSV_SUFFIXES = (".csv", ".tsv")
@@ -22,6 +22,7 @@ JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 HTML_SUFFIXES = (".html", ".htm")
 DOCX_SUFFIXES = (".docx",)
 SUFFIXES = TEXT_SUFFIXES + CSV_SUFFIXES + JSON_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES
+MANY_REPORT_SUFFIXES = CSV_SUFFIXES + JSON_SUFFIXES  # files that may hold many reports
 
 
 def read_records(path: Path, data: bytes, options: ReadOptions | None = None) -> list[Record]:

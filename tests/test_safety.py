@@ -62,9 +62,22 @@ def _consistent(db: Path) -> dict[str, int]:
         conn.close()
 
 
+def _processes_with_env(entry: str) -> list[int]:
+    """Processes (Linux /proc) whose environment holds `entry`."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if entry.encode() in environ.read_bytes().split(b"\0"):
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue
+    return found
+
+
 def test_kill_during_ingest_leaves_whole_documents(tmp_path: Path) -> None:
     db = tmp_path / "k.db"
-    files = _variants(tmp_path / "in", 200)
+    # enough that the first commit (about a second in) comes well before the end
+    files = _variants(tmp_path / "in", 500)
     proc = _zxkb("ingest", str(tmp_path / "in"), db=db)
     deadline = time.monotonic() + 60
     stored = 0
@@ -83,6 +96,11 @@ def test_kill_during_ingest_leaves_whole_documents(tmp_path: Path) -> None:
     proc.wait()
     state = _consistent(db)
     assert 5 <= state["docs"] < len(files)
+    # its worker processes do not outlive it (they would wait for work forever)
+    deadline = time.monotonic() + 10
+    while _processes_with_env(f"ZXKB_DB={db}") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _processes_with_env(f"ZXKB_DB={db}")
     # and the next ingest completes the rest
     rerun = _zxkb("ingest", "--json", str(tmp_path / "in"), db=db)
     out, err = rerun.communicate(timeout=120)

@@ -11,6 +11,8 @@ import os
 import re
 import signal
 import sqlite3
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -151,7 +153,9 @@ def _prepared_files(
     # forkserver, not fork: the progress bar's thread is running; spawn where there is no forkserver (Windows)
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_quiet_worker) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_worker_setup, initargs=(os.getpid(),)
+    ) as pool:
 
         def submit(path: Path, many: bool) -> tuple[bool, Future[Any]]:
             if many:  # read here, its reports prepared below
@@ -187,10 +191,28 @@ def _prepared_files(
                 future.cancel()
 
 
-def _quiet_worker() -> None:
+def _worker_setup(parent: int) -> None:
     """Ctrl-C is the main process's to handle: it stops the ingest, and the workers
-    with it, without a traceback from each."""
+    with it, without a traceback from each. And a worker whose main process is
+    gone (killed) exits: it would otherwise wait for work forever, since it holds
+    both ends of its task queue's pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if os.name == "posix":  # os.kill(pid, 0) only asks on POSIX; on Windows it would terminate
+        threading.Thread(target=_exit_without, args=(parent,), daemon=True).start()
+
+
+def _exit_without(parent: int) -> None:
+    while True:
+        time.sleep(WATCH_SECONDS)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # alive, another user's: the pid was reused; the parent is gone
+            os._exit(1)
+
+
+WATCH_SECONDS = 0.5
 
 
 def _size(path: Path) -> int:

@@ -274,7 +274,7 @@ def test_worker_processes_store_what_one_process_stores(tmp_path: Path, monkeypa
     same ids, paragraphs, index and vocabulary as in one process; a file that
     fails in a worker is reported, and a repeated text is skipped, as there.
     The reports of a JSON Lines file are prepared by the workers one by one."""
-    from zxkb import ingest, store
+    from zxkb import ingest, store, workers
 
     paths = _variants(tmp_path / "in", 5)
     seed = SEED.read_text(encoding="utf-8")
@@ -284,7 +284,7 @@ def test_worker_processes_store_what_one_process_stores(tmp_path: Path, monkeypa
     )
     (tmp_path / "in" / "report-002b.txt").write_bytes(paths[2].read_bytes())  # the same text again
     (tmp_path / "in" / "report-003b.txt").write_bytes(b"%PDF-1.4 \x00\x01\x02 not a report")
-    monkeypatch.setattr(ingest, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_BYTES", 0)
     outcomes = []
     for name, jobs in (("one.db", 1), ("workers.db", 2)):
         conn = store.connect(tmp_path / name, create=True)

@@ -99,7 +99,8 @@ def ingest(
     (one report a file), .csv and .jsonl/.json (one report per row or record). Unchanged reports are
     skipped; a file that fails is reported and the others still go in."""
     from zxkb.formats import ReadOptions
-    from zxkb.ingest import IngestOptions, default_jobs, ingest_paths
+    from zxkb.ingest import IngestOptions, ingest_paths
+    from zxkb.workers import default_jobs
 
     conn = connect(db, create=True)
     options = IngestOptions(

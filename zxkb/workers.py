@@ -1,0 +1,122 @@
+"""Preparing files in worker processes (zxkb.ingest stores what they give).
+
+The pure half of ingest (zxkb.prepare) is most of its CPU time; on a machine
+with several cores it runs in a process pool while the main process writes.
+Results come back in file order, so that document ids are the same as in one
+process; a window of files ahead keeps the workers busy and memory flat.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+from zxkb.errors import IngestError
+from zxkb.formats import MANY_REPORT_SUFFIXES, ReadOptions
+from zxkb.prepare import FileFailure, PreparedRecord, prepare_file, prepare_record, read_file_records
+
+# Below this much text, worker processes cost more than they save: each starts
+# a Python with zxkb and rjieba's dictionary (~0.3 s).
+PARALLEL_MIN_BYTES = 2 * 1024 * 1024
+# Files prepared ahead of the one being stored, per worker: enough to keep the
+# workers busy, few enough that memory stays flat whatever the corpus size.
+AHEAD_PER_WORKER = 8
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def prepared_files(
+    files: list[Path], read: ReadOptions, max_bytes: int, jobs: int, *, known: Callable[[], frozenset[str]]
+) -> Iterator[list[PreparedRecord] | FileFailure]:
+    """prepare_file for each of `files`, in order: in this process, or with
+    `jobs` worker processes when there is enough to do. A CSV or JSON file that
+    holds many reports is read by one worker and its reports prepared by all.
+    Texts whose hashes `known()` gives (those stored already) are not parsed
+    again: the hashes go to the workers."""
+    many = [path.suffix.lower() in MANY_REPORT_SUFFIXES for path in files]
+    if jobs <= 1 or (len(files) < 2 and not any(many)) or sum(map(_size, files)) < PARALLEL_MIN_BYTES:
+        for path in files:
+            yield prepare_file(path, read, max_bytes)
+        return
+    stored = known()
+    # forkserver, not fork: the progress bar's thread is running; spawn where there is no forkserver (Windows)
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_worker_setup, initargs=(os.getpid(),)
+    ) as pool:
+
+        def submit(path: Path, many: bool) -> tuple[bool, Future[Any]]:
+            if many:  # read here, its reports prepared below
+                return True, pool.submit(read_file_records, path, read, max_bytes)
+            return False, pool.submit(prepare_file, path, read, max_bytes, stored)
+
+        pending: deque[tuple[bool, Future[Any]]] = deque()
+        todo = zip(files, many, strict=True)
+        try:
+            for path, is_many in todo:
+                pending.append(submit(path, is_many))
+                if len(pending) >= jobs * AHEAD_PER_WORKER:
+                    break
+            while pending:
+                try:
+                    is_many, future = pending.popleft()
+                    result = future.result()
+                    if is_many and not isinstance(result, FileFailure):
+                        # a file of many reports: its reports are prepared by every worker
+                        parts = [pool.submit(prepare_record, record, stored) for record in result]
+                        result = [part.result() for part in parts]
+                except BrokenProcessPool as exc:
+                    raise IngestError(
+                        "a worker process stopped unexpectedly (out of memory?); the reports stored so far are kept",
+                        "run the same command again with --jobs 1",
+                    ) from exc
+                for path, is_many in todo:
+                    pending.append(submit(path, is_many))
+                    break
+                yield result
+        finally:
+            for _, future in pending:
+                future.cancel()
+
+
+def _worker_setup(parent: int) -> None:
+    """Ctrl-C is the main process's to handle: it stops the ingest, and the workers
+    with it, without a traceback from each. And a worker whose main process is
+    gone (killed) exits: it would otherwise wait for work forever, since it holds
+    both ends of its task queue's pipe."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if os.name == "posix":  # os.kill(pid, 0) only asks on POSIX; on Windows it would terminate
+        threading.Thread(target=_exit_without, args=(parent,), daemon=True).start()
+
+
+def _exit_without(parent: int) -> None:
+    while True:
+        time.sleep(WATCH_SECONDS)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # alive, another user's: the pid was reused; the parent is gone
+            os._exit(1)
+
+
+WATCH_SECONDS = 0.5
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -307,3 +307,20 @@ def test_worker_processes_store_what_one_process_stores(tmp_path: Path, monkeypa
     assert len(one[0]) == 5 + 3 and one[1] == ["already ingested as document 6"] and len(one[2]) == 1
     assert one[3] == 8 * 3  # three body paragraphs of each report
     assert workers == one
+
+
+def test_without_process_pools_ingest_runs_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where processes cannot share a queue (no /dev/shm in some containers),
+    creating the pool fails: ingest goes on in one process instead of failing."""
+    from zxkb import ingest, store, workers
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_BYTES", 0)
+    conn = store.connect(tmp_path / "k.db", create=True)
+    report = ingest.ingest_paths(conn, _variants(tmp_path / "in", 3), jobs=2)
+    conn.close()
+    assert [r["doc"] for r in report.ingested] == [1, 2, 3] and not report.errors
+    assert _consistent(tmp_path / "k.db")["docs"] == 3

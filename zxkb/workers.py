@@ -45,17 +45,15 @@ def prepared_files(
     Texts whose hashes `known()` gives (those stored already) are not parsed
     again: the hashes go to the workers."""
     many = [path.suffix.lower() in MANY_REPORT_SUFFIXES for path in files]
-    if jobs <= 1 or (len(files) < 2 and not any(many)) or sum(map(_size, files)) < PARALLEL_MIN_BYTES:
+    pool = None
+    if jobs > 1 and (len(files) > 1 or any(many)) and sum(map(_size, files)) >= PARALLEL_MIN_BYTES:
+        pool = _pool(jobs)
+    if pool is None:
         for path in files:
             yield prepare_file(path, read, max_bytes)
         return
     stored = known()
-    # forkserver, not fork: the progress bar's thread is running; spawn where there is no forkserver (Windows)
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_worker_setup, initargs=(os.getpid(),)
-    ) as pool:
+    with pool:
 
         def submit(path: Path, many: bool) -> tuple[bool, Future[Any]]:
             if many:  # read here, its reports prepared below
@@ -89,6 +87,21 @@ def prepared_files(
         finally:
             for _, future in pending:
                 future.cancel()
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor | None:
+    """A pool of `jobs` workers, or None where processes cannot share a queue
+    (no /dev/shm in some containers, no sem_open on some systems): then
+    everything runs in this process, as with --jobs 1."""
+    # forkserver, not fork: the progress bar's thread is running; spawn where there is no forkserver (Windows)
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    try:
+        return ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=_worker_setup, initargs=(os.getpid(),)
+        )
+    except (OSError, ImportError, NotImplementedError):
+        return None
 
 
 def _worker_setup(parent: int) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import SEED, Cli
 from zxkb import store
 from zxkb.query import parse_query
 from zxkb.textnorm import fold
@@ -164,3 +164,23 @@ def test_one_pass_ranking_equals_two(seeded: Cli, _isolated_db: Path, query: str
     conn.close()
     assert one[0] > 0 and len(one[1]) == (one[0] if limit is None else min(limit, one[0]))
     assert [(p.ref, s) for p, s in one[1]] == [(p.ref, s) for p, s in two[1]] and one[0] == two[0]
+
+
+def test_doc_filter_finds_exactly_that_documents_hits(cli: Cli, tmp_path: Path) -> None:
+    """--doc reads the documents' stretch of paragraph ids from the index; a
+    replaced document's new paragraphs come after the others', and --doc still
+    finds exactly its hits, alone or with other documents."""
+    seed = SEED.read_text(encoding="utf-8")
+    for i in range(3):
+        (tmp_path / f"r{i}.txt").write_text(seed.replace("2019年", f"{1900 + i}年"), encoding="utf-8")
+    cli("ingest", str(tmp_path))
+    (tmp_path / "r0.txt").write_text(seed.replace("远程协商", "远程会商"), encoding="utf-8")
+    cli("ingest", str(tmp_path / "r0.txt"), "--replace")  # document 4, after 2 and 3
+    every = {h["ref"] for h in cli.json("search", "协商", "-n", "0")["hits"]}
+    by_doc = {d: {r for r in every if r.startswith(f"{d}:")} for d in (2, 3, 4)}
+    assert all(by_doc.values()) and {r.split(":")[0] for r in every} == {"2", "3", "4"}
+    for d, refs in by_doc.items():
+        assert {h["ref"] for h in cli.json("search", "协商", "-n", "0", "--doc", str(d))["hits"]} == refs
+    # a title every document shares: all of them, through one wide span
+    assert {h["ref"] for h in cli.json("search", "协商", "-n", "0", "--doc", "株洲")["hits"]} == every
+    assert cli.json("search", "远程会商", "-n", "0", "--doc", "2", code=1)["total"] == 0

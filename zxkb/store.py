@@ -414,20 +414,36 @@ def fts_search(
         ).fetchall()
         return total, _fetch_ranked(conn, ranked)
     where, args = filters.sql()
+    span = _id_span(conn, filters.doc_ids)
+    if span is None:
+        return 0, []
     base = f"""
         FROM (SELECT rowid AS id, bm25(paragraphs_fts) AS score
-              FROM paragraphs_fts WHERE paragraphs_fts MATCH ?) m
+              FROM paragraphs_fts WHERE paragraphs_fts MATCH ? AND rowid BETWEEN ? AND ?) m
         JOIN paragraphs p ON p.id = m.id
         {_PARA_JOINS}
         WHERE 1 {where}
     """
-    total = conn.execute(f"SELECT count(*) {base}", [match, *args]).fetchone()[0]
+    total = conn.execute(f"SELECT count(*) {base}", [match, *span, *args]).fetchone()[0]
     if limit == 0 or not total:
         return total, []
     rows = conn.execute(
-        f"SELECT {_PARA_COLUMNS}, m.score {base} ORDER BY m.score, p.id LIMIT ?", [match, *args, fetch]
+        f"SELECT {_PARA_COLUMNS}, m.score {base} ORDER BY m.score, p.id LIMIT ?", [match, *span, *args, fetch]
     ).fetchall()
     return total, [(_paragraph(row), -float(row[9])) for row in rows]
+
+
+def _id_span(conn: sqlite3.Connection, doc_ids: list[int] | None) -> tuple[int, int] | None:
+    """The paragraph ids of `doc_ids` lie between these two (None: no paragraph).
+    A document's paragraphs get consecutive ids (add_document), so for --doc the
+    index reads only that document's stretch of each posting list instead of
+    every hit: at 100 MB, search 发展 --doc took 0.29 s through the join. The
+    join still checks each row's document, so the span only has to cover them."""
+    if doc_ids is None:
+        return (-(2**63), 2**63 - 1)
+    cond, args = doc_filter(doc_ids)
+    lo, hi = conn.execute(f"SELECT min(p.id), max(p.id) FROM paragraphs p WHERE 1 {cond}", args).fetchone()
+    return None if lo is None else (lo, hi)
 
 
 def _fetch_ranked(conn: sqlite3.Connection, ranked: list[tuple[int, float]]) -> list[tuple[Paragraph, float]]:

@@ -95,6 +95,14 @@ def fold_map_fast(text: str) -> tuple[str, list[int], list[int]]:
 _fold_map_current = textnorm.fold_map
 
 
+def _fts_top20(conn: sqlite3.Connection, match: str) -> list[tuple[int, float]]:
+    """The bm25 top 20 from the index alone: no join, no snippets."""
+    return conn.execute(
+        "SELECT rowid, bm25(paragraphs_fts) s FROM paragraphs_fts WHERE paragraphs_fts MATCH ? ORDER BY s LIMIT 20",
+        [match],
+    ).fetchall()
+
+
 def exp_index_text(conn: sqlite3.Connection) -> None:
     texts = [t for (t,) in conn.execute("SELECT text FROM paragraphs")]
     start = time.perf_counter()
@@ -115,14 +123,8 @@ def exp_query_shapes(conn: sqlite3.Connection) -> None:
         fts_count = ms(
             lambda m=m: conn.execute("SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH ?", [m])
         )
-        now_count = ms(lambda m=m: store.fts_search(conn, m, where=" AND p.kind IN (?)", args=["body"], limit=0))
-        top = ms(
-            lambda m=m: conn.execute(
-                "SELECT rowid, bm25(paragraphs_fts) s FROM paragraphs_fts WHERE paragraphs_fts MATCH ?"
-                " ORDER BY s LIMIT 20",
-                [m],
-            ).fetchall()
-        )
+        now_count = ms(lambda m=m: store.fts_search(conn, m, BODY, limit=0))
+        top = ms(lambda m=m: _fts_top20(conn, m))
         now_top = ms(lambda q=q: search.search(conn, q, limit=20))
         print(f"  {q:6s} | {fts_count:6.1f} | {now_count:6.1f} | {top:6.1f} | {now_top:6.1f}")
     plan = conn.execute(
@@ -274,13 +276,7 @@ def exp_bigram_index(conn: sqlite3.Connection) -> None:
             b = _bigram_match(q)
             now_count = ms(lambda m=m: store.fts_search(c, m, BODY, limit=0))
             bi_count = ms(lambda b=b: c.execute("SELECT count(*) FROM bi_fts WHERE bi_fts MATCH ?", [b]).fetchone())
-            now_top = ms(
-                lambda m=m: c.execute(
-                    "SELECT rowid, bm25(paragraphs_fts) s FROM paragraphs_fts WHERE paragraphs_fts MATCH ?"
-                    " ORDER BY s LIMIT 20",
-                    [m],
-                ).fetchall()
-            )
+            now_top = ms(lambda m=m: _fts_top20(c, m))
             bi_top = ms(
                 lambda b=b: c.execute(
                     "SELECT rowid, bm25(bi_fts) s FROM bi_fts WHERE bi_fts MATCH ? ORDER BY s LIMIT 20", [b]

@@ -102,7 +102,7 @@ def prepare_file(
 ) -> list[PreparedRecord] | FileFailure:
     """Every record of a file, prepared, or why the file cannot be ingested
     (returned, not raised: it crosses a process boundary as data)."""
-    try:
-        return [prepare_record(record, known) for record in read_file(path, read, max_bytes)]
-    except ZxkbError as exc:
-        return FileFailure(exc.message, exc.hint)
+    records = read_file_records(path, read, max_bytes)
+    if isinstance(records, FileFailure):
+        return records
+    return [prepare_record(record, known) for record in records]

@@ -18,8 +18,6 @@ from operator import itemgetter, sub
 from zxkb import textnorm, vocab
 from zxkb.store import transaction
 
-VOCAB_KINDS = vocab.VOCAB_KINDS
-
 
 def _vocab_stamp() -> str:
     return f"{vocab.VERSION}.{textnorm.VERSION}"
@@ -159,9 +157,9 @@ def _stored_terms(conn: sqlite3.Connection, doc_id: int) -> vocab.DocumentTerms:
     texts = [
         textnorm.fold(text)
         for (text,) in conn.execute(
-            f"SELECT text FROM paragraphs WHERE doc_id = ? AND kind IN ({','.join('?' * len(VOCAB_KINDS))})"
+            f"SELECT text FROM paragraphs WHERE doc_id = ? AND kind IN ({','.join('?' * len(vocab.VOCAB_KINDS))})"
             " ORDER BY seq",
-            (doc_id, *VOCAB_KINDS),
+            (doc_id, *vocab.VOCAB_KINDS),
         )
     ]
     titles = [

@@ -30,6 +30,7 @@ PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 # Files prepared ahead of the one being stored, per worker: enough to keep the
 # workers busy, few enough that memory stays flat whatever the corpus size.
 AHEAD_PER_WORKER = 8
+WATCH_SECONDS = 0.5  # how often a worker checks that its main process is there
 
 
 def default_jobs() -> int:
@@ -62,11 +63,13 @@ def prepared_files(
 
         pending: deque[tuple[bool, Future[Any]]] = deque()
         todo = zip(files, many, strict=True)
+
+        def top_up() -> None:
+            while len(pending) < jobs * AHEAD_PER_WORKER and (item := next(todo, None)):
+                pending.append(submit(*item))
+
         try:
-            for path, is_many in todo:
-                pending.append(submit(path, is_many))
-                if len(pending) >= jobs * AHEAD_PER_WORKER:
-                    break
+            top_up()
             while pending:
                 try:
                     is_many, future = pending.popleft()
@@ -80,9 +83,7 @@ def prepared_files(
                         "a worker process stopped unexpectedly (out of memory?); the reports stored so far are kept",
                         "run the same command again with --jobs 1",
                     ) from exc
-                for path, is_many in todo:
-                    pending.append(submit(path, is_many))
-                    break
+                top_up()
                 yield result
         finally:
             for _, future in pending:
@@ -119,13 +120,8 @@ def _exit_without(parent: int) -> None:
         time.sleep(WATCH_SECONDS)
         try:
             os.kill(parent, 0)
-        except ProcessLookupError:
+        except (ProcessLookupError, PermissionError):  # PermissionError: the pid is another user's now
             os._exit(1)
-        except PermissionError:  # alive, another user's: the pid was reused; the parent is gone
-            os._exit(1)
-
-
-WATCH_SECONDS = 0.5
 
 
 def _size(path: Path) -> int:

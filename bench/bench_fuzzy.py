@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from zxkb import termstore
+from zxkb.store import terms as termstore
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
@@ -96,12 +96,12 @@ def timed(args: list[str], db: Path, runs: int) -> float:
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 ZXKB = str(ROOT / ".venv" / "bin" / "zxkb")
 NO_VOCAB = (
-    "import sys; from zxkb import termstore; "
+    "import sys; from zxkb.store import terms as termstore; "
     "termstore.VocabularyBatch.add = lambda self, *a: None; termstore.VocabularyBatch.flush = lambda self: None; "
     "from zxkb.cli import main; sys.argv[0] = 'zxkb'; main()"
 )
 REBUILD = (
-    "import sys, time; from pathlib import Path; from zxkb import store, termstore; "
+    "import sys, time; from pathlib import Path; from zxkb.store import database as store, terms as termstore; "
     "conn = store.connect(Path(sys.argv[1])); t = time.perf_counter(); termstore.rebuild_vocabulary(conn); "
     "print(time.perf_counter() - t)"
 )

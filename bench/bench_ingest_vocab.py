@@ -41,7 +41,7 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 WITH_VOCAB = "import sys; from zxkb.cli import main; sys.argv[0] = 'zxkb'; main()"
 NO_VOCAB = (
-    "import sys; from zxkb import termstore; "
+    "import sys; from zxkb.store import terms as termstore; "
     "termstore.VocabularyBatch.add = lambda self, *a: None; termstore.VocabularyBatch.flush = lambda self: None; "
     "from zxkb.cli import main; sys.argv[0] = 'zxkb'; main()"
 )
@@ -49,8 +49,10 @@ PHASES = """
 import sys, time
 from collections import Counter
 from pathlib import Path
-from zxkb import store, termstore, vocab
-from zxkb.ingest import ingest_paths
+from zxkb import vocab
+from zxkb.store import database as store
+from zxkb.store import terms as termstore
+from zxkb.ingest.run import ingest_paths
 
 spent = Counter()
 

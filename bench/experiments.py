@@ -22,8 +22,10 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from zxkb import search, store, textnorm
-from zxkb.query import parse_query
+from zxkb import textnorm
+from zxkb.search import engine as search
+from zxkb.search.query import parse_query
+from zxkb.store import database as store
 
 BODY = store.Filters(("body",))  # the default search: body paragraphs of every document
 

@@ -271,8 +271,9 @@ def whole_process_queries(
 
 def engine_vs_scan(db: Path, runs: int) -> tuple[list[dict[str, Any]], dict[str, set[int]]]:
     """In this process: zxkb.search.search (warm) against a scan of the same folded paragraphs."""
-    from zxkb import search as engine
-    from zxkb import store, textnorm
+    from zxkb import textnorm
+    from zxkb.search import engine
+    from zxkb.store import database as store
 
     conn = store.connect(db)
     rows = conn.execute(_BODY_SQL).fetchall()

@@ -63,7 +63,8 @@ def vocabulary_dump(db: Path) -> tuple[set[tuple[Any, ...]], set[tuple[str, int,
     each term by its characters."""
     import sqlite3
 
-    from zxkb import termstore, textnorm
+    from zxkb import textnorm
+    from zxkb.store import terms as termstore
 
     conn = sqlite3.connect(db)
     try:

@@ -75,8 +75,8 @@ def render(as_json: bool, view: str, result: object) -> None:
 
 
 def connect(db: Path | None, *, create: bool = False) -> Any:
-    from zxkb import store
     from zxkb.paths import database_path
+    from zxkb.store import database as store
 
     conn = store.connect(database_path(db), create=create)
     _OPEN.append(conn)
@@ -99,8 +99,8 @@ def ingest(
     (one report a file), .csv and .jsonl/.json (one report per row or record). Unchanged reports are
     skipped; a file that fails is reported and the others still go in."""
     from zxkb.formats import ReadOptions
-    from zxkb.ingest import IngestOptions, ingest_paths
-    from zxkb.workers import default_jobs
+    from zxkb.ingest.run import IngestOptions, ingest_paths
+    from zxkb.ingest.workers import default_jobs
 
     conn = connect(db, create=True)
     options = IngestOptions(
@@ -136,8 +136,8 @@ def ingest(
 @errors
 def rm(docs: list[int], db: Path | None, json: bool) -> int:
     """Remove documents, with their sections, paragraphs and index entries."""
-    from zxkb import store
     from zxkb.errors import NotFound
+    from zxkb.store import database as store
 
     conn = connect(db)
     known = {d.id: d for d in store.documents(conn)}
@@ -171,7 +171,7 @@ def search(
 ) -> int:
     """Find paragraphs, best first, with snippets and citations. Exit 1 when nothing matches,
     with the closest terms as suggestions."""
-    from zxkb import search as engine
+    from zxkb.search import engine
 
     conn = connect(db)
     kinds = engine.ALL_KINDS if all_kinds else engine.DEFAULT_KINDS
@@ -198,7 +198,7 @@ def search(
 def fuzzy(term: str, limit: int, doc: str | None, min_score: float, db: Path | None, json: bool) -> int:
     """The terms of the knowledge base closest to TERM, best first, with how often and
     where they occur. Exit 1 when none is close enough."""
-    from zxkb.fuzzy import find
+    from zxkb.search.fuzzy import find
 
     conn = connect(db)
     result = find(conn, term, doc=doc, limit=limit or None, min_score=min_score)
@@ -211,8 +211,8 @@ def fuzzy(term: str, limit: int, doc: str | None, min_score: float, db: Path | N
 @errors
 def outline(section: str | None, doc: str | None, db: Path | None, json: bool) -> int:
     """The outline: sections, subsections and their initiatives, as a tree."""
-    from zxkb import store
     from zxkb.numbering import parse_section_path
+    from zxkb.store import database as store
 
     conn = connect(db)
     path = parse_section_path(section) if section is not None else None
@@ -227,7 +227,7 @@ def outline(section: str | None, doc: str | None, db: Path | None, json: bool) -
 @errors
 def show(ref: str, context: int, db: Path | None, json: bool) -> int:
     """One paragraph in full with its citation, and its neighbours."""
-    from zxkb.show import show as show_paragraph
+    from zxkb.search.show import show as show_paragraph
 
     conn = connect(db)
     result = show_paragraph(conn, ref, context)
@@ -238,7 +238,7 @@ def show(ref: str, context: int, db: Path | None, json: bool) -> int:
 @errors
 def docs(db: Path | None, json: bool) -> int:
     """The documents with their metadata and counts."""
-    from zxkb import store
+    from zxkb.store import database as store
 
     infos = store.documents(connect(db))
     render(json, "docs", infos)
@@ -248,9 +248,9 @@ def docs(db: Path | None, json: bool) -> int:
 @errors
 def export(doc: str | None, kind: list[str] | None, db: Path | None, json: bool) -> int:
     """Every paragraph as JSON Lines (one object a line), for jq and pandas."""
-    from zxkb import store
     from zxkb.models import KINDS
     from zxkb.render import json as render_json
+    from zxkb.store import database as store
 
     unknown = [k for k in kind or () if k not in KINDS]
     if unknown:

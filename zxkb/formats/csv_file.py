@@ -8,8 +8,8 @@ import csv
 import io
 from pathlib import Path
 
-from zxkb.decode import decode
 from zxkb.errors import InputError
+from zxkb.formats.decode import decode
 from zxkb.formats.fields import find_fields, make_record, no_text_error
 from zxkb.formats.record import ReadOptions, Record, source_of
 

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zxkb.decode import normalise_newlines
 from zxkb.errors import InputError
+from zxkb.formats.decode import normalise_newlines
 from zxkb.formats.record import ReadOptions, Record
 
 if TYPE_CHECKING:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from zxkb.decode import normalise_newlines
 from zxkb.errors import InputError
+from zxkb.formats.decode import normalise_newlines
 from zxkb.formats.record import ReadOptions, Record
 
 # Names are matched ignoring case; the first one present wins.

@@ -22,8 +22,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from zxkb.decode import decode, normalise_newlines
 from zxkb.errors import InputError
+from zxkb.formats.decode import decode, normalise_newlines
 from zxkb.formats.record import ReadOptions, Record
 
 

@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from zxkb.decode import decode
 from zxkb.errors import InputError
+from zxkb.formats.decode import decode
 from zxkb.formats.fields import TEXT_NAMES, find_fields, make_record, no_text_error
 from zxkb.formats.record import ReadOptions, Record, source_of
 

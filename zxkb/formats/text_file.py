@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zxkb.decode import decode
+from zxkb.formats.decode import decode
 from zxkb.formats.record import ReadOptions, Record
 
 

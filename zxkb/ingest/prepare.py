@@ -15,7 +15,7 @@ from zxkb import textnorm, vocab
 from zxkb.errors import InputError, ZxkbError
 from zxkb.formats import ReadOptions, Record, read_records
 from zxkb.models import INDEXED, ParsedDocument
-from zxkb.parse import body_chars, parse_report
+from zxkb.parse.report import body_chars, parse_report
 
 MIN_REPORT_CHARS = 120  # less body text than this is a stub, not a report
 MAX_BYTES = 50 * 1024 * 1024

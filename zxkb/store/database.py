@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from zxkb import schema, textnorm
+from zxkb import textnorm
 from zxkb.errors import DatabaseMissing, DatabaseUnreadable, NotFound
 from zxkb.models import (
     INDEXED,
@@ -20,10 +20,11 @@ from zxkb.models import (
     OutlineSection,
     Paragraph,
 )
+from zxkb.store import schema
 
 if TYPE_CHECKING:
-    from zxkb import termstore
-    from zxkb.prepare import PreparedDocument
+    from zxkb.ingest.prepare import PreparedDocument
+    from zxkb.store import terms as termstore
 
 BUSY_TIMEOUT_MS = 10_000
 # 16 KiB pages: paragraphs (~650 bytes of text each) fill them better than 4 KiB
@@ -186,7 +187,7 @@ def _fts_row(pid: int, kind: str, tokens: str) -> tuple[int, str, str]:
 
 
 def _delete_document(conn: sqlite3.Connection, doc_id: int) -> bool:
-    from zxkb import termstore
+    from zxkb.store import terms as termstore
 
     termstore.remove_document_terms(conn, doc_id)
     # A contentless FTS5 index forgets a row only when told the tokens it indexed.
@@ -219,7 +220,7 @@ def add_document(
     with the batch), or, without one, at once in a transaction of their own."""
     from datetime import datetime, timezone  # here: only ingest needs it (~1 ms of every start-up)
 
-    from zxkb import termstore
+    from zxkb.store import terms as termstore
 
     doc = prepared.doc
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import sqlite3
 
-from zxkb import snippet, store
 from zxkb.models import INDEXED, Hit, Kind, SearchResult
-from zxkb.query import parse_query
+from zxkb.search import snippet
+from zxkb.search.query import parse_query
+from zxkb.store import database as store
 
 DEFAULT_KINDS: tuple[Kind, ...] = ("body",)
 ALL_KINDS: tuple[Kind, ...] = INDEXED
@@ -48,7 +49,7 @@ def search(
         hits.append(Hit(para, float(f"{score:.6g}"), snip, marks))
     approximate = 0
     if fuzzy:
-        from zxkb import approx
+        from zxkb.search import approx
 
         found = approx.approximate_hits(conn, query, filters)
         approximate = len(found)
@@ -57,7 +58,7 @@ def search(
         total += approximate
     suggestions = None
     if not total:
-        from zxkb import approx
+        from zxkb.search import approx
 
         suggestions = approx.suggestions(conn, query, doc_ids=doc_ids)
     return SearchResult(text, total, tuple(hits), approximate, suggestions)

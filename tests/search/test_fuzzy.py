@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED, Cli, vocabulary_dump
-from zxkb import fuzzy, pinyin, store, termstore, textnorm, vocab
-from zxkb.parse import parse_report
+from zxkb import pinyin, textnorm, vocab
+from zxkb.parse.report import parse_report
+from zxkb.search import fuzzy
+from zxkb.store import database as store
+from zxkb.store import terms as termstore
 
 # Cut from ../shared/corpus/provincial-2026/2026_湖南省_政府工作报告.csv (full_text):
 # the title, the first heading and the start of two paragraphs.
@@ -307,7 +310,7 @@ def test_a_version_2_database_gets_its_vocabulary_rebuilt(cli: Cli, tmp_path: Pa
     term ids; a database written before it keeps its reports and gets the same
     vocabulary as a new one, rebuilt where it is first used. Also one made by a
     draft of migration 2 that lacked a trigger (the benchmark had one)."""
-    from zxkb import schema
+    from zxkb.store import schema
 
     cli("ingest", str(SEED), "--db", str(tmp_path / "new.db"))
     new = vocabulary_dump(tmp_path / "new.db")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from zxkb.errors import QueryError
-from zxkb.query import parse_query
+from zxkb.search.query import parse_query
 
 
 def test_terms_are_anded_and_or_binds_tighter() -> None:

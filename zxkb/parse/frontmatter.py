@@ -15,8 +15,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from zxkb.chrome import is_photo_credit
 from zxkb.numbering import digits_to_int
+from zxkb.parse.chrome import is_photo_credit
 
 _DATE = re.compile(
     r"([0-9〇零一二三四五六七八九]{4})\s*年\s*([0-9一二三四五六七八九十]{1,3})\s*月\s*([0-9一二三四五六七八九十]{1,3})\s*日"

@@ -18,11 +18,11 @@ import docx
 import pytest
 
 from tests.conftest import CORPUS, ROOT, SEED, Cli
-from zxkb.decode import text_stats
 from zxkb.errors import InputError
 from zxkb.formats import SUFFIXES, ReadOptions, Record, read_records
-from zxkb.ingest import collect
-from zxkb.parse import parse_report
+from zxkb.formats.decode import text_stats
+from zxkb.ingest.run import collect
+from zxkb.parse.report import parse_report
 
 FIXTURES = ROOT / "tests" / "fixtures"
 # cut from /work/shared/corpus/state-council-gbk/2016.txt (GBK, \r\r\n), see fixtures/README.md
@@ -353,7 +353,7 @@ def test_formats_are_imported_lazily() -> None:
         "print(sorted(loaded))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
-    assert result.stdout.strip() == "['zxkb.formats.record', 'zxkb.formats.text_file']"
+    assert result.stdout.strip() == "['zxkb.formats.decode', 'zxkb.formats.record', 'zxkb.formats.text_file']"
 
 
 # --- the real corpus ----------------------------------------------------------------------

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from zxkb import store
 from zxkb.errors import NotFound, ZxkbError
 from zxkb.models import ShowResult
+from zxkb.store import database as store
 
 _REF = re.compile(r"^\s*(\d+)\s*[:：]\s*(\d+)\s*$")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import SEED
-from zxkb.frontmatter import find_date
 from zxkb.models import ParsedDocument
-from zxkb.parse import ends_sentence, initiative_title, parse_report
+from zxkb.parse.frontmatter import find_date
+from zxkb.parse.report import ends_sentence, initiative_title, parse_report
 
 
 @pytest.fixture(scope="module")

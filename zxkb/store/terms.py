@@ -16,7 +16,7 @@ from itertools import accumulate, chain
 from operator import itemgetter, sub
 
 from zxkb import textnorm, vocab
-from zxkb.store import transaction
+from zxkb.store.database import transaction
 
 
 def _vocab_stamp() -> str:

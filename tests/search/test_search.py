@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED, Cli
-from zxkb import store
-from zxkb.query import parse_query
+from zxkb.search.query import parse_query
+from zxkb.store import database as store
 from zxkb.textnorm import fold
 
 

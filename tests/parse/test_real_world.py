@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from zxkb.decode import decode
+from zxkb.formats.decode import decode
 from zxkb.models import ParsedDocument
-from zxkb.parse import parse_report
+from zxkb.parse.report import parse_report
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CHROME_WORDS = ("打印本页", "【字体", "<U+00A0>", "公有领域", "责任编辑", "分享到", "当前位置")
 CHROME_STARTS = ("相关报道", "来源：", "时间：")  # 相关报道 also occurs in prose (广东: 相关报道总点击量…)
 TOOLBAR = {"下载", "打印", "全屏", "收藏", "加大", "还原", "减小"}

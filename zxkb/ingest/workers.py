@@ -22,7 +22,7 @@ from typing import Any
 
 from zxkb.errors import IngestError
 from zxkb.formats import MANY_REPORT_SUFFIXES, ReadOptions
-from zxkb.prepare import FileFailure, PreparedRecord, prepare_file, prepare_record, read_file_records
+from zxkb.ingest.prepare import FileFailure, PreparedRecord, prepare_file, prepare_record, read_file_records
 
 # Below this much text, worker processes cost more than they save: each starts
 # a Python with zxkb and rjieba's dictionary (~0.3 s).

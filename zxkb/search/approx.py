@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from zxkb import fuzzy, pinyin, snippet, store, textnorm
+from zxkb import pinyin, textnorm
 from zxkb.models import FuzzyMatch, Hit
-from zxkb.query import Query
+from zxkb.search import fuzzy, snippet
+from zxkb.search.query import Query
+from zxkb.store import database as store
 
 VARIANTS = 5  # vocabulary terms per query term used to find candidates
 CANDIDATES = 500  # paragraphs examined per query

@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from zxkb import chrome, frontmatter
-from zxkb.headings import Heading, find_headings, heading_number, is_part
-from zxkb.lines import RawPara, raw_paragraphs
 from zxkb.models import Block, Kind, ParsedDocument, ParsedSection
 from zxkb.numbering import make_path
+from zxkb.parse import chrome, frontmatter
+from zxkb.parse.headings import Heading, find_headings, heading_number, is_part
+from zxkb.parse.lines import RawPara, raw_paragraphs
 
 SENTENCE_END = "。！？!?…；;：:"
 CLOSERS = "”’\"'」』）)】》〕"

@@ -129,7 +129,8 @@ def test_two_ingests_and_a_search_at_once(tmp_path: Path) -> None:
     # the two ingests' vocabulary batches neither missed nor doubled a document
     together = _vocabulary_rows(db)
     assert {doc for _, doc, _ in together[1]} == set(range(1, 82))
-    from zxkb import store, termstore
+    from zxkb.store import database as store
+    from zxkb.store import terms as termstore
 
     conn = store.connect(db)
     termstore.rebuild_vocabulary(conn)
@@ -197,8 +198,9 @@ def test_unreadable_file_fails_alone(cli: Cli, tmp_path: Path, folder: str) -> N
 _KILLED_BEFORE_TERMS = """
 import os, signal, sys
 from pathlib import Path
-from zxkb import store, termstore
-from zxkb.ingest import ingest_file
+from zxkb.store import database as store
+from zxkb.store import terms as termstore
+from zxkb.ingest.run import ingest_file
 conn = store.connect(Path(sys.argv[1]), create=True)
 batch = termstore.VocabularyBatch(conn, max_rows=10**9)  # never full: the terms wait for flush()
 for path in sys.argv[2:]:
@@ -236,8 +238,9 @@ def test_kill_between_documents_and_their_terms(tmp_path: Path, catch_up: str) -
 
 
 def test_vocabulary_batches_add_up_to_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from zxkb import store, termstore
-    from zxkb.ingest import ingest_paths
+    from zxkb.ingest.run import ingest_paths
+    from zxkb.store import database as store
+    from zxkb.store import terms as termstore
 
     paths = _variants(tmp_path / "in", 4)
     dumps = []
@@ -274,7 +277,9 @@ def test_worker_processes_store_what_one_process_stores(tmp_path: Path, monkeypa
     same ids, paragraphs, index and vocabulary as in one process; a file that
     fails in a worker is reported, and a repeated text is skipped, as there.
     The reports of a JSON Lines file are prepared by the workers one by one."""
-    from zxkb import ingest, store, workers
+    from zxkb.ingest import run as ingest
+    from zxkb.ingest import workers
+    from zxkb.store import database as store
 
     paths = _variants(tmp_path / "in", 5)
     seed = SEED.read_text(encoding="utf-8")
@@ -312,7 +317,9 @@ def test_worker_processes_store_what_one_process_stores(tmp_path: Path, monkeypa
 def test_without_process_pools_ingest_runs_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Where processes cannot share a queue (no /dev/shm in some containers),
     creating the pool fails: ingest goes on in one process instead of failing."""
-    from zxkb import ingest, store, workers
+    from zxkb.ingest import run as ingest
+    from zxkb.ingest import workers
+    from zxkb.store import database as store
 
     def no_pool(*args: object, **kwargs: object) -> None:
         raise OSError(38, "Function not implemented")

@@ -43,9 +43,11 @@ from itertools import combinations
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, Levenshtein
 
-from zxkb import pinyin, store, termstore, textnorm
+from zxkb import pinyin, textnorm
 from zxkb.errors import QueryError
 from zxkb.models import FuzzyMatch, FuzzyResult
+from zxkb.store import database as store
+from zxkb.store import terms as termstore
 
 EXACT = 100.0
 CONTAINS = 90.0  # floor of the containing band, ceiling of the similar one

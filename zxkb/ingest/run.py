@@ -12,11 +12,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zxkb import store, termstore, workers
 from zxkb.errors import InputError
 from zxkb.formats import SUFFIXES, ReadOptions
+from zxkb.ingest import workers
+from zxkb.ingest.prepare import MAX_BYTES, FileFailure, PreparedRecord, prepare_file
 from zxkb.models import KINDS, SET_ASIDE, IngestReport
-from zxkb.prepare import MAX_BYTES, FileFailure, PreparedRecord, prepare_file
+from zxkb.store import database as store
+from zxkb.store import terms as termstore
 
 # A folder's own documentation is not a report; name such a file to ingest it.
 FOLDER_DOCS = re.compile(r"^(readme|license|licence|changelog|contributing|copying|notice)(\.\w+)?$", re.I)

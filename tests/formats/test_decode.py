@@ -8,8 +8,8 @@ import random
 import pytest
 
 from tests.conftest import ROOT, SEED
-from zxkb.decode import decode, normalise_newlines
 from zxkb.errors import InputError
+from zxkb.formats.decode import decode, normalise_newlines
 
 FIXTURES = ROOT / "tests" / "fixtures"
 # cut from /work/shared/corpus/state-council-gbk/2016.txt (first 10 lines; GBK, \r\r\n), see fixtures/README.md

@@ -101,8 +101,8 @@ NO_VOCAB = (
     "from zxkb.cli import main; sys.argv[0] = 'zxkb'; main()"
 )
 REBUILD = (
-    "import sys, time; from pathlib import Path; from zxkb.store import database as store, terms as termstore; "
-    "conn = store.connect(Path(sys.argv[1])); t = time.perf_counter(); termstore.rebuild_vocabulary(conn); "
+    "import sys, time; from pathlib import Path; from zxkb.store import connection, terms as termstore; "
+    "conn = connection.connect(Path(sys.argv[1])); t = time.perf_counter(); termstore.rebuild_vocabulary(conn); "
     "print(time.perf_counter() - t)"
 )
 

@@ -50,7 +50,7 @@ import sys, time
 from collections import Counter
 from pathlib import Path
 from zxkb import vocab
-from zxkb.store import database as store
+from zxkb.store import connection, documents, index
 from zxkb.store import terms as termstore
 from zxkb.ingest.run import ingest_paths
 
@@ -70,7 +70,7 @@ vocab.term_pinyin = timed("pinyin", vocab.term_pinyin)
 _readings = vocab.char_readings
 vocab.char_readings = timed("pinyin", lambda term: list(_readings(term)))
 termstore._write_terms = timed("write", termstore._write_terms)
-conn = store.connect(Path(sys.argv[1]), create=True)
+conn = connection.connect(Path(sys.argv[1]), create=True)
 start = time.perf_counter()
 ingest_paths(conn, [Path(p) for p in sys.argv[2:]])
 total = time.perf_counter() - start

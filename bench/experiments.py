@@ -25,9 +25,9 @@ from pathlib import Path
 from zxkb import textnorm
 from zxkb.search import engine as search
 from zxkb.search.query import parse_query
-from zxkb.store import database as store
+from zxkb.store import connection, index
 
-BODY = store.Filters(("body",))  # the default search: body paragraphs of every document
+BODY = index.Filters(("body",))  # the default search: body paragraphs of every document
 
 QUERIES = ("政", "发展", "经济建设", "高质量发展", "远程协商")
 # Characters whose fold depends on their neighbours (combining marks, Hangul jamo, Indic
@@ -125,7 +125,7 @@ def exp_query_shapes(conn: sqlite3.Connection) -> None:
         fts_count = ms(
             lambda m=m: conn.execute("SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH ?", [m])
         )
-        now_count = ms(lambda m=m: store.fts_search(conn, m, BODY, limit=0))
+        now_count = ms(lambda m=m: index.fts_search(conn, m, BODY, limit=0))
         top = ms(lambda m=m: _fts_top20(conn, m))
         now_top = ms(lambda q=q: search.search(conn, q, limit=20))
         print(f"  {q:6s} | {fts_count:6.1f} | {now_count:6.1f} | {top:6.1f} | {now_top:6.1f}")
@@ -192,12 +192,12 @@ def exp_column_index(conn: sqlite3.Connection) -> None:
         for q in QUERIES:
             m = parse_query(q).match_expression()
             col = f"body : ({m})"
-            now_count = ms(lambda m=m: store.fts_search(c, m, BODY, limit=0))
+            now_count = ms(lambda m=m: index.fts_search(c, m, BODY, limit=0))
             col_count = ms(lambda col=col: c.execute(count_sql, [col]).fetchone())
-            now_top = ms(lambda m=m: store.fts_search(c, m, BODY, limit=20))
+            now_top = ms(lambda m=m: index.fts_search(c, m, BODY, limit=20))
             col_top = ms(lambda col=col: column_search(col))
             total, rows = column_search(col)
-            now_total, now_rows = store.fts_search(c, m, BODY, limit=20)
+            now_total, now_rows = index.fts_search(c, m, BODY, limit=20)
             same_top = len({(r[1], r[4]) for r in rows} & {(p.doc, p.paragraph) for p, _ in now_rows})
             print(
                 f"  {q:6s} | {now_count:6.1f} | {col_count:6.1f} | {now_top:6.1f} | {col_top:6.1f}"
@@ -276,7 +276,7 @@ def exp_bigram_index(conn: sqlite3.Connection) -> None:
         for q in (*QUERIES, "政协委员之家"):
             m = parse_query(q).match_expression()
             b = _bigram_match(q)
-            now_count = ms(lambda m=m: store.fts_search(c, m, BODY, limit=0))
+            now_count = ms(lambda m=m: index.fts_search(c, m, BODY, limit=0))
             bi_count = ms(lambda b=b: c.execute("SELECT count(*) FROM bi_fts WHERE bi_fts MATCH ?", [b]).fetchone())
             now_top = ms(lambda m=m: _fts_top20(c, m))
             bi_top = ms(
@@ -313,7 +313,7 @@ def main() -> None:
     unknown = [n for n in args.names if n not in EXPERIMENTS]
     if unknown:
         ap.error(f"unknown experiment {unknown[0]!r}; choose from {', '.join(EXPERIMENTS)}")
-    conn = store.connect(args.db)
+    conn = connection.connect(args.db)
     for name in args.names or EXPERIMENTS:
         print(f"== {name}")
         EXPERIMENTS[name](conn)

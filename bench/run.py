@@ -273,9 +273,9 @@ def engine_vs_scan(db: Path, runs: int) -> tuple[list[dict[str, Any]], dict[str,
     """In this process: zxkb.search.search (warm) against a scan of the same folded paragraphs."""
     from zxkb import textnorm
     from zxkb.search import engine
-    from zxkb.store import database as store
+    from zxkb.store import connection
 
-    conn = store.connect(db)
+    conn = connection.connect(db)
     rows = conn.execute(_BODY_SQL).fetchall()
     start = time.perf_counter()
     folded = [(pid, textnorm.fold(text)) for pid, _, text in rows]

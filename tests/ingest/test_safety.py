@@ -129,10 +129,10 @@ def test_two_ingests_and_a_search_at_once(tmp_path: Path) -> None:
     # the two ingests' vocabulary batches neither missed nor doubled a document
     together = _vocabulary_rows(db)
     assert {doc for _, doc, _ in together[1]} == set(range(1, 82))
-    from zxkb.store import database as store
+    from zxkb.store import connection
     from zxkb.store import terms as termstore
 
-    conn = store.connect(db)
+    conn = connection.connect(db)
     termstore.rebuild_vocabulary(conn)
     conn.close()
     assert _vocabulary_rows(db) == together
@@ -198,10 +198,10 @@ def test_unreadable_file_fails_alone(cli: Cli, tmp_path: Path, folder: str) -> N
 _KILLED_BEFORE_TERMS = """
 import os, signal, sys
 from pathlib import Path
-from zxkb.store import database as store
+from zxkb.store import connection, documents, index
 from zxkb.store import terms as termstore
 from zxkb.ingest.run import ingest_file
-conn = store.connect(Path(sys.argv[1]), create=True)
+conn = connection.connect(Path(sys.argv[1]), create=True)
 batch = termstore.VocabularyBatch(conn, max_rows=10**9)  # never full: the terms wait for flush()
 for path in sys.argv[2:]:
     ingest_file(conn, Path(path), vocabulary=batch)
@@ -239,20 +239,20 @@ def test_kill_between_documents_and_their_terms(tmp_path: Path, catch_up: str) -
 
 def test_vocabulary_batches_add_up_to_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from zxkb.ingest.run import ingest_paths
-    from zxkb.store import database as store
+    from zxkb.store import connection
     from zxkb.store import terms as termstore
 
     paths = _variants(tmp_path / "in", 4)
     dumps = []
     for name, rows in (("one.db", 10**9), ("many.db", 1)):  # all in one batch; a batch per document
         monkeypatch.setattr(termstore, "VOCAB_BATCH_ROWS", rows)
-        conn = store.connect(tmp_path / name, create=True)
+        conn = connection.connect(tmp_path / name, create=True)
         ingest_paths(conn, paths)
         conn.close()
         dumps.append(_vocabulary_rows(tmp_path / name))
     assert dumps[0] == dumps[1] and len(dumps[0][1]) > 1000
     # and rebuilt from the stored paragraphs, it is the same again
-    conn = store.connect(tmp_path / "many.db")
+    conn = connection.connect(tmp_path / "many.db")
     termstore.rebuild_vocabulary(conn)
     conn.close()
     assert _vocabulary_rows(tmp_path / "many.db") == dumps[0]
@@ -279,7 +279,7 @@ def test_worker_processes_store_what_one_process_stores(tmp_path: Path, monkeypa
     The reports of a JSON Lines file are prepared by the workers one by one."""
     from zxkb.ingest import run as ingest
     from zxkb.ingest import workers
-    from zxkb.store import database as store
+    from zxkb.store import connection, index
 
     paths = _variants(tmp_path / "in", 5)
     seed = SEED.read_text(encoding="utf-8")
@@ -292,9 +292,9 @@ def test_worker_processes_store_what_one_process_stores(tmp_path: Path, monkeypa
     monkeypatch.setattr(workers, "PARALLEL_MIN_BYTES", 0)
     outcomes = []
     for name, jobs in (("one.db", 1), ("workers.db", 2)):
-        conn = store.connect(tmp_path / name, create=True)
+        conn = connection.connect(tmp_path / name, create=True)
         report = ingest.ingest_paths(conn, [tmp_path / "in"], jobs=jobs)
-        hits = store.fts_search(conn, '"远 程 协 商"', store.Filters(), limit=None)
+        hits = index.fts_search(conn, '"远 程 协 商"', index.Filters(), limit=None)
         paragraphs = conn.execute("SELECT doc_id, seq, kind, text FROM paragraphs ORDER BY id").fetchall()
         conn.close()
         outcomes.append(
@@ -319,14 +319,14 @@ def test_without_process_pools_ingest_runs_in_one_process(tmp_path: Path, monkey
     creating the pool fails: ingest goes on in one process instead of failing."""
     from zxkb.ingest import run as ingest
     from zxkb.ingest import workers
-    from zxkb.store import database as store
+    from zxkb.store import connection
 
     def no_pool(*args: object, **kwargs: object) -> None:
         raise OSError(38, "Function not implemented")
 
     monkeypatch.setattr(workers, "ProcessPoolExecutor", no_pool)
     monkeypatch.setattr(workers, "PARALLEL_MIN_BYTES", 0)
-    conn = store.connect(tmp_path / "k.db", create=True)
+    conn = connection.connect(tmp_path / "k.db", create=True)
     report = ingest.ingest_paths(conn, _variants(tmp_path / "in", 3), jobs=2)
     conn.close()
     assert [r["doc"] for r in report.ingested] == [1, 2, 3] and not report.errors

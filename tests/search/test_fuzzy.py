@@ -12,7 +12,7 @@ from tests.conftest import SEED, Cli, vocabulary_dump
 from zxkb import pinyin, textnorm, vocab
 from zxkb.parse.report import parse_report
 from zxkb.search import fuzzy
-from zxkb.store import database as store
+from zxkb.store import connection, documents
 from zxkb.store import terms as termstore
 
 # Cut from ../shared/corpus/provincial-2026/2026_湖南省_政府工作报告.csv (full_text):
@@ -271,13 +271,13 @@ def test_vocabulary_grows_and_shrinks_with_documents(seeded: Cli, tmp_path: Path
     assert together[shared][1] == 2 and together[shared][0] > alone[shared][0]
     assert "五重百项" in together and "五重百项" not in alone
 
-    conn = store.connect(_isolated_db)
-    with store.transaction(conn):
+    conn = connection.connect(_isolated_db)
+    with connection.transaction(conn):
         termstore.remove_document_terms(conn, 2)
     assert _vocabulary(_isolated_db) == alone
-    with store.transaction(conn):
+    with connection.transaction(conn):
         termstore.add_document_terms(conn, 2, [textnorm.fold(HUNAN)], [])
-    store.remove_document(conn, 2)  # as zxkb rm: the document and its terms
+    documents.remove_documents(conn, [2])  # as zxkb rm: the document and its terms
     assert _vocabulary(_isolated_db) == alone
 
 

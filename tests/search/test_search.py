@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import SEED, Cli
 from zxkb.search.query import parse_query
-from zxkb.store import database as store
+from zxkb.store import connection, index
 from zxkb.textnorm import fold
 
 
@@ -157,10 +157,10 @@ def test_empty_query_is_an_error(seeded: Cli) -> None:
 @pytest.mark.parametrize("limit", [3, 20, None])
 def test_one_pass_ranking_equals_two(seeded: Cli, _isolated_db: Path, query: str, limit: int | None) -> None:
     """Counting in the ranked query (long phrases) gives the same total, order and scores as counting apart."""
-    conn = store.connect(_isolated_db)
+    conn = connection.connect(_isolated_db)
     match = parse_query(query).match_expression()
-    one = store.fts_search(conn, match, store.Filters(), limit=limit, long_phrase=True)
-    two = store.fts_search(conn, match, store.Filters(), limit=limit, long_phrase=False)
+    one = index.fts_search(conn, match, index.Filters(), limit=limit, long_phrase=True)
+    two = index.fts_search(conn, match, index.Filters(), limit=limit, long_phrase=False)
     conn.close()
     assert one[0] > 0 and len(one[1]) == (one[0] if limit is None else min(limit, one[0]))
     assert [(p.ref, s) for p, s in one[1]] == [(p.ref, s) for p, s in two[1]] and one[0] == two[0]

@@ -76,9 +76,9 @@ def render(as_json: bool, view: str, result: object) -> None:
 
 def connect(db: Path | None, *, create: bool = False) -> Any:
     from zxkb.paths import database_path
-    from zxkb.store import database as store
+    from zxkb.store import connection
 
-    conn = store.connect(database_path(db), create=create)
+    conn = connection.connect(database_path(db), create=create)
     _OPEN.append(conn)
     return conn
 
@@ -136,18 +136,10 @@ def ingest(
 @errors
 def rm(docs: list[int], db: Path | None, json: bool) -> int:
     """Remove documents, with their sections, paragraphs and index entries."""
-    from zxkb.errors import NotFound
-    from zxkb.store import database as store
+    from zxkb.store import documents
 
     conn = connect(db)
-    known = {d.id: d for d in store.documents(conn)}
-    missing = [d for d in docs if d not in known]
-    if missing:
-        raise NotFound(f"no document {missing[0]}", "zxkb docs lists the documents with their ids; nothing was removed")
-    removed = []
-    for doc_id in dict.fromkeys(docs):
-        store.remove_document(conn, doc_id)
-        removed.append({"doc": doc_id, "title": known[doc_id].title, "source": known[doc_id].source})
+    removed = [{"doc": d.id, "title": d.title, "source": d.source} for d in documents.remove_documents(conn, docs)]
     if json:
         from zxkb.render import json as render_json
 
@@ -212,14 +204,12 @@ def fuzzy(term: str, limit: int, doc: str | None, min_score: float, db: Path | N
 def outline(section: str | None, doc: str | None, db: Path | None, json: bool) -> int:
     """The outline: sections, subsections and their initiatives, as a tree."""
     from zxkb.numbering import parse_section_path
-    from zxkb.store import database as store
+    from zxkb.store import outline as outline_store
+    from zxkb.store import reads
 
     conn = connect(db)
     path = parse_section_path(section) if section is not None else None
-    doc_ids = store.resolve_docs(conn, doc)
-    outlines = store.outline(conn, doc_ids, path)
-    if path is not None and not outlines:
-        return fail(f"no section {path}", "zxkb list shows the sections and their paths")
+    outlines = outline_store.outline(conn, reads.resolve_docs(conn, doc), path)
     render(json, "outline", outlines)
     return 0
 
@@ -238,9 +228,9 @@ def show(ref: str, context: int, db: Path | None, json: bool) -> int:
 @errors
 def docs(db: Path | None, json: bool) -> int:
     """The documents with their metadata and counts."""
-    from zxkb.store import database as store
+    from zxkb.store import reads
 
-    infos = store.documents(connect(db))
+    infos = reads.documents(connect(db))
     render(json, "docs", infos)
     return 0
 
@@ -250,14 +240,14 @@ def export(doc: str | None, kind: list[str] | None, db: Path | None, json: bool)
     """Every paragraph as JSON Lines (one object a line), for jq and pandas."""
     from zxkb.models import KINDS
     from zxkb.render import json as render_json
-    from zxkb.store import database as store
+    from zxkb.store import reads
 
     unknown = [k for k in kind or () if k not in KINDS]
     if unknown:
         return fail(f"unknown kind {unknown[0]!r}", f"kinds are {', '.join(KINDS)}")
     kinds = tuple(k for k in KINDS if not kind or k in kind)
     conn = connect(db)
-    rows = store.iter_paragraphs(conn, store.resolve_docs(conn, doc), kinds)
+    rows = reads.iter_paragraphs(conn, reads.resolve_docs(conn, doc), kinds)
     render_json.dump_lines(map(render_json.export_line, rows))
     return 0
 

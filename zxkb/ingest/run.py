@@ -2,7 +2,7 @@
 files (zxkb.prepare: read, parse, terms); this process stores them in file
 order, committing every second or so, each document whole or not at all. A file
 that fails is reported and the others still go in. The documents' terms go to
-the vocabulary in batches (termstore.VocabularyBatch), after the documents."""
+the vocabulary in batches (zxkb.store.terms.VocabularyBatch), after the documents."""
 
 from __future__ import annotations
 
@@ -17,8 +17,7 @@ from zxkb.formats import SUFFIXES, ReadOptions
 from zxkb.ingest import workers
 from zxkb.ingest.prepare import MAX_BYTES, FileFailure, PreparedRecord, prepare_file
 from zxkb.models import KINDS, SET_ASIDE, IngestReport
-from zxkb.store import database as store
-from zxkb.store import terms as termstore
+from zxkb.store import connection, documents, terms
 
 # A folder's own documentation is not a report; name such a file to ingest it.
 FOLDER_DOCS = re.compile(r"^(readme|license|licence|changelog|contributing|copying|notice)(\.\w+)?$", re.I)
@@ -68,7 +67,7 @@ def ingest_file(
     conn: sqlite3.Connection,
     path: Path,
     options: IngestOptions | None = None,
-    vocabulary: termstore.VocabularyBatch | None = None,
+    vocabulary: terms.VocabularyBatch | None = None,
 ) -> list[dict[str, object]]:
     """Ingest the reports in one file, in this process. Returns, per report, what
     was stored or {"source", "skipped": reason}. Their terms go into `vocabulary`
@@ -77,22 +76,26 @@ def ingest_file(
     prepared = prepare_file(path, options.read, options.max_bytes)
     if isinstance(prepared, FileFailure):
         raise InputError(prepared.message, prepared.hint)
-    return [store_record(conn, record, replace=options.replace, vocabulary=vocabulary) for record in prepared]
+    batch = vocabulary if vocabulary is not None else terms.VocabularyBatch(conn)
+    results = [store_record(conn, record, batch, replace=options.replace) for record in prepared]
+    if vocabulary is None:
+        batch.flush()
+    return results
 
 
 def store_record(
     conn: sqlite3.Connection,
     record: PreparedRecord,
+    vocabulary: terms.VocabularyBatch,
     *,
     replace: bool = False,
-    vocabulary: termstore.VocabularyBatch | None = None,
 ) -> dict[str, object]:
     """Store one prepared report, unless it is stored already, changed without
-    --replace, or not a report."""
-    existing = store.find_by_hash(conn, record.content_hash)
+    --replace, or not a report; its terms go to `vocabulary` once it is stored."""
+    existing = documents.find_by_hash(conn, record.content_hash)
     if existing is not None:
         return {"source": record.source, "skipped": f"already ingested as document {existing}"}
-    previous = store.find_by_source(conn, record.source)
+    previous = documents.find_by_source(conn, record.source)
     if previous is not None and not replace:
         return {
             "source": record.source,
@@ -102,9 +105,8 @@ def store_record(
         # not a report; or a known text whose document went while this was prepared: not worth a retry
         return {"source": record.source, "skipped": record.not_report or "already ingested"}
     doc = record.prepared.doc
-    doc_id = store.add_document(
-        conn, record.prepared, record.source, record.content_hash, replaces=previous, vocabulary=vocabulary
-    )
+    doc_id = documents.add_document(conn, record.prepared, record.source, record.content_hash, replaces=previous)
+    vocabulary.add(doc_id, record.prepared.terms)
     counts = {kind: sum(1 for b in doc.blocks if b.kind == kind) for kind in KINDS}
     return {
         "doc": doc_id,
@@ -129,17 +131,17 @@ def ingest_paths(
     """Ingest every report file under `paths`; `on_file(done, total, path)` is
     called before each file is stored (for a progress bar). Files are prepared
     (read, parsed, their terms extracted) by `jobs` processes (zxkb.workers) and
-    stored here, in order, committed about once a second (store.group_commit).
+    stored here, in order, committed about once a second (zxkb.store.connection.group_commit).
     The vocabulary is written in batches and brought up to date at the end (also
     with the terms of documents that an earlier, interrupted ingest stored)."""
     options = options or IngestOptions()
     files, errors = collect(paths)
-    vocabulary = termstore.VocabularyBatch(conn)
+    vocabulary = terms.VocabularyBatch(conn)
     ingested: list[dict[str, object]] = []
     skipped: list[dict[str, object]] = []
-    with store.group_commit(conn) as group:
+    with connection.group_commit(conn) as group:
         prepared_files = workers.prepared_files(
-            files, options.read, options.max_bytes, jobs, known=lambda: store.content_hashes(conn)
+            files, options.read, options.max_bytes, jobs, known=lambda: documents.content_hashes(conn)
         )
         for done, (path, prepared) in enumerate(zip(files, prepared_files, strict=True)):
             if on_file:
@@ -149,7 +151,7 @@ def ingest_paths(
                 errors.append({"source": str(path), "error": prepared.message, **hint})
                 continue
             for record in prepared:
-                result = store_record(conn, record, replace=options.replace, vocabulary=vocabulary)
+                result = store_record(conn, record, vocabulary, replace=options.replace)
                 if "skipped" in result:
                     skipped.append({"source": result["source"], "reason": result["skipped"]})
                 else:

@@ -21,7 +21,7 @@ from zxkb import pinyin, textnorm
 from zxkb.models import FuzzyMatch, Hit
 from zxkb.search import fuzzy, snippet
 from zxkb.search.query import Query
-from zxkb.store import database as store
+from zxkb.store import index
 
 VARIANTS = 5  # vocabulary terms per query term used to find candidates
 CANDIDATES = 500  # paragraphs examined per query
@@ -49,7 +49,7 @@ def _match(key: str, variants: list[FuzzyMatch], folded: str) -> tuple[float, st
     return None
 
 
-def approximate_hits(conn: sqlite3.Connection, query: Query, filters: store.Filters) -> list[Hit]:
+def approximate_hits(conn: sqlite3.Connection, query: Query, filters: index.Filters) -> list[Hit]:
     """Approximate hits for `query` within the filters, best similarity first, then bm25."""
     doc_ids = filters.doc_ids
     groups: list[list[tuple[str, list[FuzzyMatch]]]] = []
@@ -69,7 +69,7 @@ def approximate_hits(conn: sqlite3.Connection, query: Query, filters: store.Filt
     expr = " AND ".join(parts)
     for key in query.excluded:
         expr = f"({expr}) NOT {_phrase(key)}"
-    _, rows = store.fts_search(conn, expr, filters, limit=CANDIDATES)
+    _, rows = index.fts_search(conn, expr, filters, limit=CANDIDATES)
 
     hits = []
     for para, score in rows:

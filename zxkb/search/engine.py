@@ -8,7 +8,7 @@ import sqlite3
 from zxkb.models import INDEXED, Hit, Kind, SearchResult
 from zxkb.search import snippet
 from zxkb.search.query import parse_query
-from zxkb.store import database as store
+from zxkb.store import index, reads
 
 DEFAULT_KINDS: tuple[Kind, ...] = ("body",)
 ALL_KINDS: tuple[Kind, ...] = INDEXED
@@ -32,16 +32,16 @@ def search(
     closest vocabulary terms as suggestions. Only these two cases import
     rapidfuzz; an ordinary search imports nothing beyond sqlite3."""
     query = parse_query(text)
-    doc_ids = store.resolve_docs(conn, doc)
+    doc_ids = reads.resolve_docs(conn, doc)
     path = None
     if section is not None:
         from zxkb.numbering import parse_section_path  # only with --section: ~0.6 ms of start-up
 
         path = parse_section_path(section)
-        store.require_section(conn, path, doc_ids)
-    filters = store.Filters(kinds, doc_ids, path)
+        reads.require_section(conn, path, doc_ids)
+    filters = index.Filters(kinds, doc_ids, path)
     long_phrase = max(map(len, query.keys), default=0) >= 3
-    total, rows = store.fts_search(conn, query.match_expression(), filters, limit=limit, long_phrase=long_phrase)
+    total, rows = index.fts_search(conn, query.match_expression(), filters, limit=limit, long_phrase=long_phrase)
     hits = []
     for para, score in rows:
         spans = snippet.match_spans(para.text, query.keys)

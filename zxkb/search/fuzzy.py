@@ -23,7 +23,7 @@ blend (tests pin each rule with real terms):
 
 Ties go to the more frequent term, then the shorter, then code-point order.
 
-Candidates come from the index (termstore.term_candidates), never from a scan of
+Candidates come from the index (terms.term_candidates), never from a scan of
 the vocabulary in Python: terms that share two characters or two syllables with
 the query (one when the query has one); terms whose initials contain typed
 initials. Typed pinyin with a slip that does not cut into syllables is read
@@ -46,8 +46,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 from zxkb import pinyin, textnorm
 from zxkb.errors import QueryError
 from zxkb.models import FuzzyMatch, FuzzyResult
-from zxkb.store import database as store
-from zxkb.store import terms as termstore
+from zxkb.store import reads, terms
 
 EXACT = 100.0
 CONTAINS = 90.0  # floor of the containing band, ceiling of the similar one
@@ -142,7 +141,7 @@ def _pairs(tokens: Sequence[str]) -> str | None:
 
 
 def match_expressions(p: Probe) -> list[str]:
-    """FTS5 expressions (on store's terms index) that find the candidates for `p`."""
+    """FTS5 expressions (on the vocabulary's index of terms, terms_fts) that find the candidates for `p`."""
     exprs = []
     chars = _pairs(textnorm.tokens(p.text).split())
     if chars:
@@ -165,7 +164,7 @@ def find(
     """The vocabulary terms closest to `query`, best first; `doc` as search's --doc."""
     if not textnorm.fold(query):
         raise QueryError("the query is empty", "give a term, for example: zxkb fuzzy 远程协商")
-    return find_terms(conn, query, store.resolve_docs(conn, doc), limit=limit, min_score=min_score)
+    return find_terms(conn, query, reads.resolve_docs(conn, doc), limit=limit, min_score=min_score)
 
 
 def find_terms(
@@ -178,28 +177,28 @@ def find_terms(
 ) -> FuzzyResult:
     """`find` for documents given by id (None: all). A vocabulary that is stale or
     behind the documents (an ingest killed between storing documents and writing
-    their terms) is brought up to date first (termstore.ready): only then does
+    their terms) is brought up to date first (terms.ready): only then does
     this import the segmenter and pypinyin."""
-    termstore.ready(conn)
-    p = probe(query, termstore.char_readings(conn, textnorm.fold(query)))
+    terms.ready(conn)
+    p = probe(query, terms.char_readings(conn, textnorm.fold(query)))
     rows: dict[str, tuple[str, str, str, int]] = {}
     for expr in match_expressions(p):
-        for row in termstore.term_candidates(conn, expr, doc_ids):
+        for row in terms.term_candidates(conn, expr, doc_ids):
             rows[row[0]] = row
     if p.letters is not None and 2 <= len(p.letters) <= 12:
-        for row in termstore.terms_with_initials(conn, p.letters, doc_ids):
+        for row in terms.terms_with_initials(conn, p.letters, doc_ids):
             rows[row[0]] = row
     ranked = rank(p, rows.values(), min_score=min_score)
     if limit:
         ranked = ranked[:limit]
-    terms = [term for _, term, _ in ranked]
+    found = [term for _, term, _ in ranked]
     matches = []
     if doc_ids is None:
-        where = termstore.term_documents(conn, terms)
+        where = terms.term_documents(conn, found)
         for s, term, count in ranked:
             matches.append(FuzzyMatch(term, s, count, tuple(where.get(term, ()))))
     else:
-        counts = termstore.term_counts(conn, terms, doc_ids)
+        counts = terms.term_counts(conn, found, doc_ids)
         for s, term, _ in ranked:
             docs = counts.get(term, [])
             matches.append(FuzzyMatch(term, s, sum(n for _, n in docs), tuple(d for d, _ in docs)))

@@ -7,7 +7,7 @@ import sqlite3
 
 from zxkb.errors import NotFound, ZxkbError
 from zxkb.models import ShowResult
-from zxkb.store import database as store
+from zxkb.store import reads
 
 _REF = re.compile(r"^\s*(\d+)\s*[:：]\s*(\d+)\s*$")
 
@@ -21,8 +21,8 @@ def parse_ref(ref: str) -> tuple[int, int]:
 
 def show(conn: sqlite3.Connection, ref: str, context: int = 1) -> ShowResult:
     doc_id, seq = parse_ref(ref)
-    para = store.paragraph(conn, doc_id, seq)
+    para = reads.paragraph(conn, doc_id, seq)
     if para is None:
         raise NotFound(f"no paragraph {doc_id}:{seq}", "zxkb docs lists documents; zxkb search prints references")
-    around = store.paragraphs_between(conn, doc_id, seq - context, seq + context) if context else []
+    around = reads.paragraphs_between(conn, doc_id, seq - context, seq + context) if context else []
     return ShowResult(para, tuple(p for p in around if p.paragraph != seq))

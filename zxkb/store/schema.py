@@ -122,7 +122,7 @@ MIGRATIONS: tuple[str, ...] = (
     # documents hold a term is a contentless FTS5 index of term ids (term_docs,
     # no positions): 1.7 bytes a pair instead of 13. terms_fts keeps no copy of
     # its text either. Triggers cannot read a blob: zxkb.termstore subtracts a
-    # document's terms (store._delete_document calls it). The vocabulary is
+    # document's terms (zxkb.store.documents calls it). The vocabulary is
     # derived data: emptied here, it is rebuilt from the paragraphs where it is
     # next used (termstore.check_vocabulary: vocab_version is gone).
     """

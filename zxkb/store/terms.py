@@ -1,6 +1,6 @@
-"""The term vocabulary's SQL (issue 4): terms, their documents and pinyin.
-zxkb.store owns the documents; this module owns the vocabulary tables
-(migration 2 in zxkb.schema). Writing needs rjieba and pypinyin (zxkb.vocab
+"""The term vocabulary's SQL: terms, their documents and pinyin. The other
+store modules own the documents; this one owns the vocabulary tables
+(migrations 2 and 3 in zxkb.store.schema). Writing needs rjieba and pypinyin (zxkb.vocab
 imports them on first use); reading needs neither: pinyin is stored with each
 term.
 """
@@ -16,7 +16,7 @@ from itertools import accumulate, chain
 from operator import itemgetter, sub
 
 from zxkb import textnorm, vocab
-from zxkb.store.database import transaction
+from zxkb.store.connection import transaction
 
 
 def _vocab_stamp() -> str:
@@ -281,7 +281,7 @@ def _add_char_readings(conn: sqlite3.Connection, terms: list[vocab.Term]) -> Non
 
 def remove_document_terms(conn: sqlite3.Connection, doc_id: int) -> None:
     """Subtract a document's terms from the vocabulary, inside the caller's
-    transaction (store._delete_document calls it for rm and --replace): lower
+    transaction (zxkb.store.documents calls it for rm and --replace): lower
     terms.count and terms.ndocs, drop the terms no document uses any more, and
     forget the document in term_docs and doc_terms. A document whose terms are
     not in yet (an interrupted ingest) has nothing to subtract."""
@@ -370,6 +370,3 @@ def char_readings(conn: sqlite3.Connection, text: str) -> dict[str, str]:
     ).fetchall()
     return dict(rows)
 
-
-def vocabulary_size(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("SELECT count(*) FROM terms").fetchone()[0])

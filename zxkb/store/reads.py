@@ -1,0 +1,120 @@
+"""Reading documents and paragraphs: the documents' metadata, which documents a
+--doc names, paragraphs by reference, by id and in order."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from zxkb import textnorm
+from zxkb.errors import NotFound
+from zxkb.models import DocInfo, Kind, Paragraph
+
+PARA_COLUMNS = """
+    p.doc_id, d.title, d.date, p.seq, p.kind, s.path, s.title, p.title, p.text
+"""
+PARA_JOINS = """
+    JOIN documents d ON d.id = p.doc_id
+    LEFT JOIN sections s ON s.id = p.section_id
+"""
+
+
+def paragraph_of(row: Sequence[object]) -> Paragraph:
+    """A Paragraph from a row that starts with PARA_COLUMNS."""
+    return Paragraph(*row[:9])  # type: ignore[arg-type]
+
+
+def documents(conn: sqlite3.Connection) -> list[DocInfo]:
+    rows = conn.execute(
+        """
+        SELECT d.id, d.title, d.subtitle, d.author, d.date, d.source,
+               (SELECT count(*) FROM paragraphs p WHERE p.doc_id = d.id AND p.kind = 'body'),
+               (SELECT count(*) FROM sections s WHERE s.doc_id = d.id),
+               d.year, d.region
+        FROM documents d ORDER BY d.id
+        """
+    ).fetchall()
+    return [DocInfo(*row) for row in rows]
+
+
+def resolve_docs(conn: sqlite3.Connection, spec: str | None) -> list[int] | None:
+    """Document ids named by `spec`: an id, or a substring of the title (folded).
+    None means every document."""
+    if spec is None:
+        return None
+    spec = spec.strip()
+    if spec.isdigit() and conn.execute("SELECT 1 FROM documents WHERE id = ?", (int(spec),)).fetchone():
+        return [int(spec)]
+    key = textnorm.fold(spec)
+    ids = [
+        doc_id
+        for doc_id, title, source in conn.execute("SELECT id, title, source FROM documents ORDER BY id")
+        if key and (key in textnorm.fold(title) or key in textnorm.fold(Path(source).name))
+    ]
+    if not ids:
+        raise NotFound(
+            f"no document matches {spec!r}",
+            "zxkb docs lists the documents with their ids",
+        )
+    return ids
+
+
+def doc_filter(doc_ids: list[int] | None) -> tuple[str, list[object]]:
+    if doc_ids is None:
+        return "", []
+    return f" AND p.doc_id IN ({','.join('?' * len(doc_ids))})", list(doc_ids)
+
+
+def kind_filter(kinds: Sequence[Kind]) -> tuple[str, list[object]]:
+    return f" AND p.kind IN ({','.join('?' * len(kinds))})", list(kinds)
+
+
+def require_section(conn: sqlite3.Connection, path: str, doc_ids: list[int] | None) -> None:
+    cond, args = doc_filter(doc_ids)
+    row = conn.execute(
+        f"SELECT 1 FROM sections s JOIN paragraphs p ON p.doc_id = s.doc_id AND p.seq = s.heading_seq"
+        f" WHERE s.path = ?{cond} LIMIT 1",
+        [path, *args],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no section {path}", "zxkb list shows the sections and their paths")
+
+
+def paragraph(conn: sqlite3.Connection, doc_id: int, seq: int) -> Paragraph | None:
+    row = conn.execute(
+        f"SELECT {PARA_COLUMNS} FROM paragraphs p {PARA_JOINS} WHERE p.doc_id = ? AND p.seq = ?",
+        (doc_id, seq),
+    ).fetchone()
+    return paragraph_of(row) if row else None
+
+
+def paragraphs_between(conn: sqlite3.Connection, doc_id: int, first: int, last: int) -> list[Paragraph]:
+    rows = conn.execute(
+        f"SELECT {PARA_COLUMNS} FROM paragraphs p {PARA_JOINS}"
+        " WHERE p.doc_id = ? AND p.seq BETWEEN ? AND ? ORDER BY p.seq",
+        (doc_id, first, last),
+    ).fetchall()
+    return [paragraph_of(row) for row in rows]
+
+
+def paragraphs_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, Paragraph]:
+    """The paragraphs with these ids (paragraphs.id), by id."""
+    by_id: dict[int, Paragraph] = {}
+    for i in range(0, len(ids), 500):  # SQLite before 3.32 takes at most 999 parameters
+        chunk = list(ids[i : i + 500])
+        marks = ",".join("?" * len(chunk))
+        query = f"SELECT {PARA_COLUMNS}, p.id FROM paragraphs p {PARA_JOINS} WHERE p.id IN ({marks})"
+        by_id.update((row[-1], paragraph_of(row)) for row in conn.execute(query, chunk))
+    return by_id
+
+
+def iter_paragraphs(conn: sqlite3.Connection, doc_ids: list[int] | None, kinds: Sequence[Kind]) -> Iterator[Paragraph]:
+    cond, args = doc_filter(doc_ids)
+    kcond, kargs = kind_filter(kinds)
+    cur = conn.execute(
+        f"SELECT {PARA_COLUMNS} FROM paragraphs p {PARA_JOINS} WHERE 1 {cond}{kcond} ORDER BY p.doc_id, p.seq",
+        [*args, *kargs],
+    )
+    for row in cur:
+        yield paragraph_of(row)

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import SEED, Cli, vocabulary_dump
 from zxkb import pinyin, textnorm, vocab
 from zxkb.parse.report import parse_report
-from zxkb.search import fuzzy
+from zxkb.search import approx, fuzzy
 from zxkb.store import connection, documents
 from zxkb.store import terms as termstore
 
@@ -138,15 +138,15 @@ def test_ties_go_to_the_more_frequent_then_shorter_term() -> None:
 
 def test_best_window_finds_the_whole_variant() -> None:
     text = textnorm.fold("按照有所学、有所为、有所乐、有所助“四有”标准,建设启用了委员之家,为委员更好履职提供了新的平台")
-    sim, start, end = fuzzy.best_window("委员家", text)
+    sim, start, end = approx.best_window("委员家", text)
     assert text[start:end] == "委员之家" and sim == pytest.approx(0.75)
-    sim, start, end = fuzzy.best_window("远成协商", textnorm.fold("开展主席会议和远程协商,向市委"))
+    sim, start, end = approx.best_window("远成协商", textnorm.fold("开展主席会议和远程协商,向市委"))
     assert sim == pytest.approx(0.75)
     # an earlier, less close part (委员培) does not hide the closest one
     text = textnorm.fold("继续组织委员培训,依托委员之家、委员大讲堂等平台")
-    sim, start, end = fuzzy.best_window("委员家", text)
+    sim, start, end = approx.best_window("委员家", text)
     assert text[start:end] == "委员之家"
-    assert fuzzy.best_window("量子", text) == (0.0, 0, 0)
+    assert approx.best_window("量子", text) == (0.0, 0, 0)
 
 
 # --- the command line -------------------------------------------------------------------

@@ -1,21 +1,26 @@
 """What a search offers beyond exact matches: approximate hits (`search --fuzzy`)
-and suggestions when nothing matched. Imports zxkb.fuzzy, hence rapidfuzz: the
-search module loads this one only in those two cases.
+and suggestions when nothing matched. Imports rapidfuzz (and zxkb.search.fuzzy):
+the search engine loads this module only in those two cases.
 
 An approximate hit is a paragraph in which every term of the query occurs
 exactly or as a close variant, and at least one only as a variant. Candidates
 come from the paragraph index, never from a scan of every paragraph: the
 paragraphs that contain, for each term, the term itself, one of its close
-vocabulary terms (zxkb.fuzzy) or one of its two-character pieces; at most
+vocabulary terms (zxkb.search.fuzzy) or one of its two-character pieces; at most
 CANDIDATES of them, best bm25 first. In each candidate, rapidfuzz's partial
-matching finds the closest part of the text (zxkb.fuzzy.best_window); it counts
-when its similarity is at least fuzzy.MIN_SIMILARITY. A term typed in pinyin
+matching finds the closest part of the text (best_window); it counts
+when its similarity is at least MIN_SIMILARITY. A term typed in pinyin
 matches where one of its vocabulary terms occurs.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from zxkb import pinyin, textnorm
 from zxkb.models import FuzzyMatch, Hit
@@ -26,6 +31,40 @@ from zxkb.store import index
 VARIANTS = 5  # vocabulary terms per query term used to find candidates
 CANDIDATES = 500  # paragraphs examined per query
 SUGGESTIONS = 5
+MIN_SIMILARITY = 0.7  # of a paragraph's best window to the query key: one wrong character in four
+
+
+@lru_cache(maxsize=64)
+def _chars_of(key: str) -> re.Pattern[str]:
+    return re.compile("[" + "".join(map(re.escape, sorted(set(key)))) + "]")
+
+
+def best_window(key: str, text: str) -> tuple[float, int, int]:
+    """The part of `text` (folded) closest to `key`: (Levenshtein similarity,
+    start, end). Every window of the key's length, one more and one less, that
+    holds a character of the key is compared (rapidfuzz, in C; a window without
+    one has similarity 0), so that a missing or extra character finds the whole
+    word (委员家 -> 委员之家). Ties go to the leftmost window of the key's length."""
+    k, size = len(key), len(text)
+    if not k or not text:
+        return 0.0, 0, 0
+    positions = [m.start() for m in _chars_of(key).finditer(text)]
+    spans = list(
+        dict.fromkeys(
+            (start, start + n)
+            for n in (k, k + 1, k - 1)
+            if 2 <= n <= size
+            for p in positions
+            for start in range(max(0, p - n + 1), min(p, size - n) + 1)
+        )
+    )
+    if not spans:
+        return 0.0, 0, 0
+    found = process.extractOne(key, [text[a:b] for a, b in spans], scorer=Levenshtein.normalized_similarity)
+    if found is None:
+        return 0.0, 0, 0
+    _, sim, at = found
+    return float(sim), *spans[at]
 
 
 def _phrase(key: str) -> str:
@@ -41,10 +80,10 @@ def _variants(conn: sqlite3.Connection, key: str, doc_ids: list[int] | None) -> 
 def _match(key: str, variants: list[FuzzyMatch], folded: str) -> tuple[float, str] | None:
     """(similarity 0..100, the text that matched) of `key` in a paragraph's folded text."""
     if pinyin.normalize(key) is not None:  # typed pinyin: one of its close terms must occur
-        present = [m for m in variants if m.term in folded and m.score >= fuzzy.MIN_SIMILARITY * 100]
+        present = [m for m in variants if m.term in folded and m.score >= MIN_SIMILARITY * 100]
         return (present[0].score, present[0].term) if present else None
-    sim, start, end = fuzzy.best_window(key, folded)
-    if sim >= fuzzy.MIN_SIMILARITY:
+    sim, start, end = best_window(key, folded)
+    if sim >= MIN_SIMILARITY:
         return round(sim * 100, 1), folded[start:end]
     return None
 

@@ -33,14 +33,12 @@ scores below the default minimum on its characters.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import combinations
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
 from zxkb import pinyin, textnorm
@@ -203,41 +201,3 @@ def find_terms(
             docs = counts.get(term, [])
             matches.append(FuzzyMatch(term, s, sum(n for _, n in docs), tuple(d for d, _ in docs)))
     return FuzzyResult(query, tuple(matches))
-
-
-# --- approximate occurrences in a paragraph (search --fuzzy) ---------------------
-
-MIN_SIMILARITY = 0.7  # of a paragraph's best window to the query key: one wrong character in four
-
-
-@lru_cache(maxsize=64)
-def _chars_of(key: str) -> re.Pattern[str]:
-    return re.compile("[" + "".join(map(re.escape, sorted(set(key)))) + "]")
-
-
-def best_window(key: str, text: str) -> tuple[float, int, int]:
-    """The part of `text` (folded) closest to `key`: (Levenshtein similarity,
-    start, end). Every window of the key's length, one more and one less, that
-    holds a character of the key is compared (rapidfuzz, in C; a window without
-    one has similarity 0), so that a missing or extra character finds the whole
-    word (委员家 -> 委员之家). Ties go to the leftmost window of the key's length."""
-    k, size = len(key), len(text)
-    if not k or not text:
-        return 0.0, 0, 0
-    positions = [m.start() for m in _chars_of(key).finditer(text)]
-    spans = list(
-        dict.fromkeys(
-            (start, start + n)
-            for n in (k, k + 1, k - 1)
-            if 2 <= n <= size
-            for p in positions
-            for start in range(max(0, p - n + 1), min(p, size - n) + 1)
-        )
-    )
-    if not spans:
-        return 0.0, 0, 0
-    found = process.extractOne(key, [text[a:b] for a, b in spans], scorer=Levenshtein.normalized_similarity)
-    if found is None:
-        return 0.0, 0, 0
-    _, sim, index = found
-    return float(sim), *spans[index]

@@ -369,4 +369,3 @@ def char_readings(conn: sqlite3.Connection, text: str) -> dict[str, str]:
         f"SELECT char, pinyin FROM char_pinyin WHERE char IN ({','.join('?' * len(chars))})", chars
     ).fetchall()
     return dict(rows)
-

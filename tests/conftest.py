@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from typer.testing import CliRunner
 
-from zxkb.cli.app import app
+from zxkb.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "db" / "zhuzhou-cppcc-2020.txt"
@@ -24,19 +25,28 @@ def _isolated_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return db
 
 
+class Result(NamedTuple):
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
 class Cli:
+    """Runs `zxkb ARGS` in this process as the console script does (zxkb.cli.run:
+    the fast path, Typer, the one table of exit codes), with stdout and stderr
+    captured apart, through Typer's test isolation."""
+
     def __init__(self) -> None:
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, code: int | None = 0) -> Any:
-        result = self.runner.invoke(app, list(args))
+    def __call__(self, *args: str, code: int | None = 0, env: dict[str, str] | None = None) -> Result:
+        with self.runner.isolation(env=env) as (out, err, _):
+            exit_code = run(list(args))
+            sys.stdout.flush()
+            sys.stderr.flush()
+            result = Result(exit_code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8"))
         if code is not None:
-            assert result.exit_code == code, (
-                result.exit_code,
-                result.stdout,
-                result.stderr,
-                result.exception,
-            )
+            assert result.exit_code == code, result
         return result
 
     def json(self, *args: str, code: int | None = 0) -> Any:
@@ -53,6 +63,18 @@ def cli() -> Cli:
 def seeded(cli: Cli) -> Cli:
     cli("ingest", str(SEED))
     return cli
+
+
+def seed_variants(folder: Path, n: int) -> list[Path]:
+    """n different reports made from the seed (a different year in each)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = SEED.read_text(encoding="utf-8")
+    paths = []
+    for i in range(n):
+        path = folder / f"report-{i:03d}.txt"
+        path.write_text(text.replace("2019年", f"{1800 + i}年"), encoding="utf-8")
+        paths.append(path)
+    return paths
 
 
 def vocabulary_dump(db: Path) -> tuple[set[tuple[Any, ...]], set[tuple[str, int, int]]]:

@@ -8,10 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from tests.conftest import CORPUS
-from zxkb.cli.app import app
+from tests.conftest import CORPUS, Cli
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not here")
 
@@ -19,11 +17,10 @@ pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is
 class Corpus:
     def __init__(self, db: Path) -> None:
         self.db = db
-        self.runner = CliRunner()
+        self.cli = Cli()
 
     def run(self, *args: str, code: int = 0) -> Any:
-        result = self.runner.invoke(app, [args[0], "--db", str(self.db), "--json", *args[1:]])
-        assert result.exit_code == code, result.stderr
+        result = self.cli(args[0], "--db", str(self.db), "--json", *args[1:], code=code)
         return json.loads(result.stdout) if args[0] != "export" else result.stdout
 
     def doc(self, source_end: str) -> dict[str, Any]:

@@ -1,5 +1,10 @@
 """Errors a user can cause. Each carries a message and a hint; the CLI prints
-`Error: <message>` and `Hint: <hint>` on stderr and exits with 2."""
+`Error: <message>` and `Hint: <hint>` on stderr and exits with 2
+(zxkb.cli.failures), the web page and the MCP server show the same two lines.
+
+`user_error` turns the exceptions that come from outside zxkb's own checks (a
+file that cannot be read, a database that is damaged or locked) into the same
+kind of error, so that every front end says the same thing about them."""
 
 from __future__ import annotations
 
@@ -39,3 +44,17 @@ class InputError(ZxkbError):
 
 class IngestError(ZxkbError):
     """An ingest cannot go on (what was stored before stays)."""
+
+
+class UsageError(ZxkbError):
+    """An option or argument has a value zxkb cannot use."""
+
+
+def user_error(exc: BaseException) -> ZxkbError | None:
+    """The ZxkbError that `exc` is, or stands for; None for a bug."""
+    if isinstance(exc, ZxkbError):
+        return exc
+    if isinstance(exc, OSError):
+        name = f"{exc.filename}: " if exc.filename else ""
+        return ZxkbError(f"{name}{exc.strerror or exc}", "check the path and its permissions")
+    return None

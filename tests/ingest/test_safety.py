@@ -14,19 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEED, Cli, vocabulary_dump
-
-
-def _variants(folder: Path, n: int) -> list[Path]:
-    """n different reports made from the seed (a different year in each)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    text = SEED.read_text(encoding="utf-8")
-    paths = []
-    for i in range(n):
-        path = folder / f"report-{i:03d}.txt"
-        path.write_text(text.replace("2019年", f"{1800 + i}年"), encoding="utf-8")
-        paths.append(path)
-    return paths
+from tests.conftest import ROOT, SEED, Cli, seed_variants, vocabulary_dump
 
 
 def _zxkb(*args: str, db: Path) -> subprocess.Popen[str]:
@@ -77,7 +65,7 @@ def _processes_with_env(entry: str) -> list[int]:
 def test_kill_during_ingest_leaves_whole_documents(tmp_path: Path) -> None:
     db = tmp_path / "k.db"
     # enough that the first commit (about a second in) comes well before the end
-    files = _variants(tmp_path / "in", 500)
+    files = seed_variants(tmp_path / "in", 500)
     proc = _zxkb("ingest", str(tmp_path / "in"), db=db)
     deadline = time.monotonic() + 60
     stored = 0
@@ -113,8 +101,8 @@ def test_kill_during_ingest_leaves_whole_documents(tmp_path: Path) -> None:
 
 def test_two_ingests_and_a_search_at_once(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
-    _variants(tmp_path / "a", 40)
-    b_files = _variants(tmp_path / "b", 80)[40:]
+    seed_variants(tmp_path / "a", 40)
+    b_files = seed_variants(tmp_path / "b", 80)[40:]
     subprocess.run([sys.executable, "-m", "zxkb", "ingest", str(SEED), "--db", str(db)], cwd=ROOT, check=True)
     first = _zxkb("ingest", str(tmp_path / "a"), db=db)
     second = _zxkb("ingest", *map(str, b_files), db=db)
@@ -154,7 +142,7 @@ def test_changed_file_needs_replace(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_rm_removes_a_document_and_its_index_entries(cli: Cli, tmp_path: Path) -> None:
-    paths = _variants(tmp_path / "in", 2)
+    paths = seed_variants(tmp_path / "in", 2)
     cli("ingest", *map(str, paths))
     before = cli.json("search", "远程协商", "-n", "0")["total"]
     out = cli.json("rm", "1")
@@ -215,7 +203,7 @@ def _vocabulary_rows(db: Path) -> tuple[set[tuple[object, ...]], set[tuple[str, 
 
 @pytest.mark.parametrize("catch_up", ["fuzzy", "ingest"])
 def test_kill_between_documents_and_their_terms(tmp_path: Path, catch_up: str) -> None:
-    paths = _variants(tmp_path / "in", 3)
+    paths = seed_variants(tmp_path / "in", 3)
     clean = tmp_path / "clean.db"
     subprocess.run([sys.executable, "-m", "zxkb", "ingest", *map(str, paths), "--db", str(clean)], cwd=ROOT, check=True)
 
@@ -242,7 +230,7 @@ def test_vocabulary_batches_add_up_to_one(tmp_path: Path, monkeypatch: pytest.Mo
     from zxkb.store import connection
     from zxkb.store import terms as termstore
 
-    paths = _variants(tmp_path / "in", 4)
+    paths = seed_variants(tmp_path / "in", 4)
     dumps = []
     for name, rows in (("one.db", 10**9), ("many.db", 1)):  # all in one batch; a batch per document
         monkeypatch.setattr(termstore, "VOCAB_BATCH_ROWS", rows)
@@ -259,7 +247,7 @@ def test_vocabulary_batches_add_up_to_one(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_rm_and_replace_keep_the_vocabulary_exact(cli: Cli, tmp_path: Path, _isolated_db: Path) -> None:
-    paths = _variants(tmp_path / "in", 2)
+    paths = seed_variants(tmp_path / "in", 2)
     cli("ingest", str(paths[0]))
     alone = _vocabulary_rows(_isolated_db)
     cli("ingest", str(paths[1]))
@@ -281,7 +269,7 @@ def test_worker_processes_store_what_one_process_stores(tmp_path: Path, monkeypa
     from zxkb.ingest import workers
     from zxkb.store import connection, index
 
-    paths = _variants(tmp_path / "in", 5)
+    paths = seed_variants(tmp_path / "in", 5)
     seed = SEED.read_text(encoding="utf-8")
     records = [{"title": f"报告{i}", "text": seed.replace("2019年", f"{1700 + i}年")} for i in range(3)]
     (tmp_path / "in" / "many.jsonl").write_text(
@@ -327,7 +315,7 @@ def test_without_process_pools_ingest_runs_in_one_process(tmp_path: Path, monkey
     monkeypatch.setattr(workers, "ProcessPoolExecutor", no_pool)
     monkeypatch.setattr(workers, "PARALLEL_MIN_BYTES", 0)
     conn = connection.connect(tmp_path / "k.db", create=True)
-    report = ingest.ingest_paths(conn, _variants(tmp_path / "in", 3), jobs=2)
+    report = ingest.ingest_paths(conn, seed_variants(tmp_path / "in", 3), jobs=2)
     conn.close()
     assert [r["doc"] for r in report.ingested] == [1, 2, 3] and not report.errors
     assert _consistent(tmp_path / "k.db")["docs"] == 3

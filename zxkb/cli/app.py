@@ -1,9 +1,14 @@
-"""The command line as Typer declares it: each command's options and help, and
-a call to its implementation in zxkb.cli.commands (which returns the exit code).
+"""The command line as Typer declares it: each command's options and help.
+Typer only parses: each command returns its implementation in
+zxkb.cli.commands with the parsed arguments, and zxkb.cli.run runs it, so that
+one table (zxkb.cli.failures) decides every exit code. A command's help is its
+docstring here, and only here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -12,10 +17,12 @@ import typer
 from zxkb import __version__
 from zxkb.cli import commands
 
+Command = Callable[[], int]
+
 app = typer.Typer(
     name="zxkb",
     help="A knowledge base for Chinese work reports: ingest reports, then search, list, show and export them.",
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -79,22 +86,21 @@ def ingest(
     ] = None,
     db: DbOption = None,
     json: JsonOption = False,
-) -> None:
+) -> Command:
     """Add reports to the knowledge base, each stored whole or not at all: .txt, .md, .html, .docx
     (one report a file), .csv and .jsonl/.json (one report per row or record). Unchanged reports are
     skipped; a file that fails is reported and the others still go in."""
-    _exit(
-        commands.ingest(
-            paths=paths,
-            encoding=encoding,
-            max_size=max_size,
-            replace=replace,
-            text_field=text_field,
-            title_field=title_field,
-            jobs=jobs,
-            db=db,
-            json=json,
-        )
+    return partial(
+        commands.ingest,
+        paths=paths,
+        encoding=encoding,
+        max_size=max_size,
+        replace=replace,
+        text_field=text_field,
+        title_field=title_field,
+        jobs=jobs,
+        db=db,
+        json=json,
     )
 
 
@@ -105,9 +111,9 @@ def rm(
     ],
     db: DbOption = None,
     json: JsonOption = False,
-) -> None:
+) -> Command:
     """Remove documents, with their sections, paragraphs and index entries."""
-    _exit(commands.rm(docs=docs, db=db, json=json))
+    return partial(commands.rm, docs=docs, db=db, json=json)
 
 
 @app.command()
@@ -135,13 +141,19 @@ def search(
     ] = False,
     db: DbOption = None,
     json: JsonOption = False,
-) -> None:
+) -> Command:
     """Find paragraphs, best first, with snippets and citations. Exit 1 when nothing matches,
     with the closest terms as suggestions."""
-    _exit(
-        commands.search(
-            query=query, doc=doc, section=section, limit=limit, all_kinds=all_kinds, fuzzy=fuzzy, db=db, json=json
-        )
+    return partial(
+        commands.search,
+        query=query,
+        doc=doc,
+        section=section,
+        limit=limit,
+        all_kinds=all_kinds,
+        fuzzy=fuzzy,
+        db=db,
+        json=json,
     )
 
 
@@ -162,10 +174,10 @@ def fuzzy_(
     ] = 60,
     db: DbOption = None,
     json: JsonOption = False,
-) -> None:
+) -> Command:
     """The terms of the knowledge base closest to TERM, best first, with how often and
     where they occur. Exit 1 when none is close enough."""
-    _exit(commands.fuzzy(term=term, limit=limit, doc=doc, min_score=min_score, db=db, json=json))
+    return partial(commands.fuzzy, term=term, limit=limit, doc=doc, min_score=min_score, db=db, json=json)
 
 
 @app.command("list")
@@ -174,9 +186,9 @@ def list_(
     doc: DocOption = None,
     db: DbOption = None,
     json: JsonOption = False,
-) -> None:
+) -> Command:
     """The outline: sections, subsections and their initiatives, as a tree."""
-    _exit(commands.outline(section=section, doc=doc, db=db, json=json))
+    return partial(commands.outline, section=section, doc=doc, db=db, json=json)
 
 
 @app.command()
@@ -185,15 +197,15 @@ def show(
     context: Annotated[int, typer.Option("--context", "-C", min=0, help="Neighbours to show on each side.")] = 1,
     db: DbOption = None,
     json: JsonOption = False,
-) -> None:
+) -> Command:
     """One paragraph in full with its citation, and its neighbours."""
-    _exit(commands.show(ref=ref, context=context, db=db, json=json))
+    return partial(commands.show, ref=ref, context=context, db=db, json=json)
 
 
 @app.command()
-def docs(db: DbOption = None, json: JsonOption = False) -> None:
+def docs(db: DbOption = None, json: JsonOption = False) -> Command:
     """The documents with their metadata and counts."""
-    _exit(commands.docs(db=db, json=json))
+    return partial(commands.docs, db=db, json=json)
 
 
 @app.command()
@@ -201,17 +213,34 @@ def export(
     doc: DocOption = None,
     kind: Annotated[
         list[str] | None,
-        typer.Option("--kind", "-k", help="Only these kinds: body, heading, front, noise (repeatable)."),
+        typer.Option(
+            "--kind", "-k", help="Only these kinds (repeatable): body, heading, front, noise, chrome, duplicate."
+        ),
     ] = None,
     db: DbOption = None,
     json: Annotated[
         bool, typer.Option("--json", help="Accepted for symmetry: export always writes JSON Lines.")
     ] = True,
-) -> None:
+) -> Command:
     """Every paragraph as JSON Lines (one object a line), for jq and pandas."""
-    _exit(commands.export(doc=doc, kind=kind, db=db, json=json))
+    return partial(commands.export, doc=doc, kind=kind, db=db)
 
 
-def _exit(code: int) -> None:
-    if code:
-        raise typer.Exit(code)
+def parse(argv: list[str]) -> Command | int:
+    """The command argv names, with its arguments; or the exit code when Typer
+    answered already: help, --version, a usage error (shown on stderr, 2)."""
+    try:
+        command = app(args=argv, prog_name="zxkb", standalone_mode=False)
+    except Exception as exc:
+        if type(exc).__name__ == "Abort":
+            return 1
+        if not isinstance(exc, _click_exception()):
+            raise
+        exc.show()  # type: ignore[attr-defined]
+        return int(exc.exit_code)  # type: ignore[attr-defined]
+    return command if callable(command) else int(command or 0)
+
+
+def _click_exception() -> type[Exception]:
+    """Click's ClickException, whether Typer vendors Click or depends on it."""
+    return next(cls for cls in typer.BadParameter.__mro__ if cls.__name__ == "ClickException")

@@ -2,14 +2,17 @@
 
 Importing Typer costs ~45 ms, three times a whole query on a small database.
 This parser reads the plain forms of search's arguments (those the README
-shows) and calls the same implementation as the Typer command; anything else
-(help, unknown options, option clusters, bad values) returns None and the
-Typer app takes over, so its usage errors and help are unchanged.
+shows) and returns the same implementation as the Typer command does, with the
+same arguments; anything else (help, unknown options, option clusters, bad
+values) returns None and the Typer app takes over, so its usage errors and help
+are unchanged.
 tests/test_fast_path.py runs both on the same arguments and compares.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -81,8 +84,8 @@ def parse_search(args: list[str]) -> dict[str, Any] | None:
     return kwargs
 
 
-def run(argv: list[str]) -> int | None:
-    """The exit code of a command this path can answer, else None."""
+def parse(argv: list[str]) -> Callable[[], int] | None:
+    """The search command argv gives, when this path can read it; else None."""
     if not argv or argv[0] != "search":
         return None
     kwargs = parse_search(argv[1:])
@@ -90,4 +93,4 @@ def run(argv: list[str]) -> int | None:
         return None
     from zxkb.cli import commands
 
-    return commands.search(**kwargs)
+    return partial(commands.search, **kwargs)

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from zxkb.errors import InputError
 from zxkb.formats import SUFFIXES, ReadOptions
@@ -159,3 +160,14 @@ def ingest_paths(
             group.tick()
         vocabulary.flush()
     return IngestReport(tuple(ingested), tuple(skipped), tuple(errors))
+
+
+def summary(report: IngestReport) -> str:
+    """The one-line summary of an ingest: `3 documents ingested (…), 1 skipped, 0 failed`."""
+    kept = sum(cast(int, item["paragraphs"]) for item in report.ingested)
+    aside = sum(sum(cast(dict[str, int], item["set_aside"]).values()) for item in report.ingested)
+    n = len(report.ingested)
+    return (
+        f"{n} document{'' if n == 1 else 's'} ingested ({kept} paragraphs kept, {aside} set aside), "
+        f"{len(report.skipped)} skipped, {len(report.errors)} failed"
+    )

@@ -1,13 +1,21 @@
-"""Results -> Rich views for people. The only module that imports Rich.
-Colour only when stdout is a terminal (Rich decides); messages go to stderr."""
+"""Results -> views for people, drawn with Rich. The only module that imports Rich.
+
+Colour only when stdout is a terminal (Rich decides); messages go to stderr.
+On a terminal every line is wrapped to its width here (zxkb.render.wrap: the
+rules of Chinese line breaking, references never cut), so Rich only styles;
+to a pipe each line is written whole, for grep. Text from reports, titles and
+file names is untrusted: its control characters are shown escaped
+(zxkb.render.safe), and Rich markup in it is never interpreted (only Text
+objects carry report text).
+"""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -22,79 +30,120 @@ from zxkb.models import (
     SearchResult,
     ShowResult,
 )
+from zxkb.render.safe import printable
+from zxkb.render.wrap import Piece, wrap
 
 MATCH_STYLE = "bold black on yellow"
+Pieces = list[Piece]
 
 
-def escape(text: str) -> str:
-    """rich.markup.escape, imported when needed: rich.markup loads Rich's emoji
-    table (~3 ms), which printing search hits never uses."""
-    from rich.markup import escape as rich_escape
-
-    return rich_escape(text)
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """A closed pipe (| head) ends the command as done (zxkb.cli.failures),
+        not with Rich's exit code 1."""
+        self.quiet = True
+        raise BrokenPipeError
 
 
 def _out() -> Console:
-    console = Console(highlight=False)
+    console = _Console(highlight=False)
     console.soft_wrap = not console.is_terminal  # piped output keeps whole lines for grep
     return console
 
 
 def _err() -> Console:
-    return Console(stderr=True, highlight=False)
+    return _Console(stderr=True, highlight=False)
 
 
-def citation(p: Paragraph) -> Text:
-    """`中国人民政治协商会议…工作报告 (2020-01-06) · 二(一) 立足基本职能… · ¶45 [1:45]`"""
-    text = Text()
-    text.append(p.doc_title, style="bold")
+def _width(console: Console) -> int | None:
+    """Cells to wrap to: the terminal's width; None (no wrapping) to a pipe."""
+    return console.width if console.is_terminal else None
+
+
+def _char_cells(ch: str) -> int:
+    return cell_len(ch)
+
+
+def _print(console: Console, pieces: Pieces, *, indent: str = "", hang: str = "") -> None:
+    """Styled pieces as wrapped lines: (text, style, breakable) with report text
+    made printable."""
+    safe = [(printable(text), style, breakable) for text, style, breakable in pieces]
+    for line in wrap(safe, _width(console), indent=indent, hang=hang, width_of=_char_cells):
+        text = Text()
+        for part, style in line:
+            text.append(part, style=style or None)
+        console.print(text, soft_wrap=True)  # wrapped already: Rich must not wrap again
+
+
+def _text(text: str, style: str = "") -> Piece:
+    return (text, style, True)
+
+
+def _ref(text: str, style: str = "magenta") -> Piece:
+    """A reference: never cut across lines."""
+    return (text, style, False)
+
+
+def citation(p: Paragraph) -> Pieces:
+    """`中国人民政治协商会议…工作报告 (2020-01-06) · 二(一) 立足基本职能… · ¶45  [1:45]`"""
+    pieces = [_text(p.doc_title, "bold")]
     if p.date:
-        text.append(f" ({p.date})", style="dim")
+        pieces.append(_ref(f" ({p.date})", "dim"))
     if p.section:
-        text.append(f" · {p.section}", style="cyan")
+        pieces.append(_ref(f" · {p.section}", "cyan"))
         if p.section_title:
-            text.append(f" {p.section_title}", style="cyan dim")
-    text.append(f" · ¶{p.paragraph}", style="green")
-    text.append(f"  [{p.ref}]", style="magenta")
-    return text
+            pieces.append(_text(f" {p.section_title}", "cyan dim"))
+    pieces.append(_ref(f" · ¶{p.paragraph}", "green"))
+    pieces.append(_ref(f"  [{p.ref}]"))
+    return pieces
+
+
+def _highlighted(text: str, spans: Iterable[tuple[int, int]]) -> Pieces:
+    pieces: Pieces = []
+    at = 0
+    for start, end in spans:
+        if start > at:
+            pieces.append(_text(text[at:start]))
+        pieces.append(_text(text[start:end], MATCH_STYLE))
+        at = end
+    if at < len(text):
+        pieces.append(_text(text[at:]))
+    return pieces
 
 
 def search(result: SearchResult) -> None:
+    if not result.total:
+        no_hits(result)
+        return
     out = _out()
     for rank, hit in enumerate(result.hits, 1):
-        head = Text(f"{rank:>2}. ", style="bold")
-        head.append_text(citation(hit.para))
+        head = [_ref(f"{rank:>2}. ", "bold"), *citation(hit.para)]
         if hit.variant is not None:
-            head.append(f"  ≈ {hit.variant} ({hit.similarity:g}%)", style="yellow")
-        out.print(head)
-        snip = Text("    " + hit.snippet)
-        for start, end in hit.highlights:
-            snip.stylize(MATCH_STYLE, start + 4, end + 4)
-        out.print(snip)
+            head.append(_ref(f"  ≈ {hit.variant} ({hit.similarity:g}%)", "yellow"))
+        _print(out, head, hang="    ")
+        _print(out, _highlighted(hit.snippet, hit.highlights), indent="    ", hang="    ")
         out.print()
     shown = len(result.hits)
     approx = f" ({result.approximate} approximate, marked ≈)" if result.approximate else ""
-    # Text, not a markup string: markup loads Rich's emoji table (~2 ms of start-up)
     if shown < result.total:
-        out.print(
-            Text(f"{shown} of {result.total} paragraphs{approx}; --limit 0 shows all, zxkb show REF shows one", "dim")
-        )
+        summary = f"{shown} of {result.total} paragraphs{approx}; --limit 0 shows all, zxkb show REF shows one"
     else:
-        out.print(Text(f"{result.total} paragraph{'s' if result.total != 1 else ''}{approx}", "dim"))
+        summary = f"{result.total} paragraph{'s' if result.total != 1 else ''}{approx}"
+    _print(out, [_text(summary, "dim")])
 
 
 def no_hits(result: SearchResult) -> None:
     err = _err()
-    err.print(f"No paragraph contains {escape(result.query)!r}.")
+    _print(err, [_text(f"No paragraph contains {result.query!r}.")])
     if result.suggestions:
-        terms = ", ".join(f"{escape(m.term)} ({m.count})" for m in result.suggestions)
-        err.print(f"Did you mean: {terms}?")
-        err.print("[dim]search --fuzzy also finds close variants; zxkb fuzzy TERM lists close terms[/dim]")
+        terms = ", ".join(f"{m.term} ({m.count})" for m in result.suggestions)
+        _print(err, [_text(f"Did you mean: {terms}?")])
+        _print(err, [_text("search --fuzzy also finds close variants; zxkb fuzzy TERM lists close terms", "dim")])
 
 
 def fuzzy(result: FuzzyResult) -> None:
     if not result.matches:
-        _err().print(f"No term is close to {escape(result.query)!r}; try --min-score with a lower value.")
+        _print(_err(), [_text(f"No term is close to {result.query!r}; try --min-score with a lower value.")])
         return
     table = Table(show_lines=False)
     table.add_column("term", overflow="fold", ratio=3)
@@ -103,110 +152,100 @@ def fuzzy(result: FuzzyResult) -> None:
     table.add_column("documents", style="magenta", overflow="fold", ratio=1)
     for m in result.matches:
         docs = ", ".join(map(str, m.docs[:8])) + (f" … ({len(m.docs)})" if len(m.docs) > 8 else "")
-        table.add_row(m.term, f"{m.score:.1f}", str(m.count), docs)
+        table.add_row(Text(printable(m.term)), f"{m.score:.1f}", str(m.count), docs)
     out = _out()
     out.print(table)
-    out.print("[dim]zxkb search TERM shows where a term occurs[/dim]")
+    _print(out, [_text("zxkb search TERM shows where a term occurs", "dim")])
 
+
+# --- the outline ---------------------------------------------------------------
 
 _BRANCH, _LAST, _PIPE, _SPACE = "├── ", "└── ", "│   ", "    "
-Segments = list[tuple[str, str]]  # (text, Rich style) pieces of a line
-_Item = tuple[Segments, list["_Item"]]  # a tree node: its label and its children
+_Item = tuple[Pieces, list["_Item"]]  # a tree node: its label and its children
 
 
 def _section_item(sec: OutlineSection) -> _Item:
-    label: Segments = [(sec.number if sec.number.startswith("(") else f"{sec.number}、", "bold cyan")]
-    label.append((sec.title, "bold"))
+    label: Pieces = [_ref(sec.number if sec.number.startswith("(") else f"{sec.number}、", "bold cyan")]
+    label.append(_text(sec.title, "bold"))
     if sec.ref:
-        label.append((f"  [{sec.ref}]", "magenta dim"))
-    children: list[_Item] = [([(item.title, ""), (f"  [{item.ref}]", "magenta dim")], []) for item in sec.initiatives]
+        label.append(_ref(f"  [{sec.ref}]", "magenta dim"))
+    children: list[_Item] = [
+        ([_text(item.title), _ref(f"  [{item.ref}]", "magenta dim")], []) for item in sec.initiatives
+    ]
     children.extend(_section_item(child) for child in sec.children)
     return label, children
 
 
-def _tree_lines(items: list[_Item], prefix: str = "") -> Iterator[Segments]:
+def _tree(console: Console, items: list[_Item], prefix: str = "") -> None:
+    """Each node on its own line(s): a label that does not fit goes on under its
+    own branch, indented, never starting a line with the branch alone."""
     for i, (label, children) in enumerate(items):
         last = i == len(items) - 1
-        yield [(prefix + (_LAST if last else _BRANCH), "dim"), *label]
-        yield from _tree_lines(children, prefix + (_SPACE if last else _PIPE))
-
-
-def _outline_lines(o: Outline) -> Iterator[Segments]:
-    root: Segments = [(o.doc_title, "bold")]
-    if o.date:
-        root.append((f" ({o.date})", "dim"))
-    root.append((f"  [doc {o.doc_id}]", "magenta dim"))
-    yield root
-    items = [_section_item(sec) for sec in o.sections] or [([("(no numbered sections)", "dim")], [])]
-    yield from _tree_lines(items)
+        below = prefix + (_SPACE if last else _PIPE)
+        hang = below + (_PIPE if children else _SPACE)
+        _print(console, label, indent=prefix + (_LAST if last else _BRANCH), hang=hang)
+        _tree(console, children, below)
 
 
 def outline(outlines: list[Outline]) -> None:
     """Each document's sections and initiatives as a tree, drawn here rather than
     with rich.tree.Tree, which measures and wraps every node (and cut lines at 80
-    columns in a pipe): to a pipe the lines are written as plain text, whole; on
-    a terminal each document is one styled Text. The outline of 1,831 reports
-    (10 MB) took 6.7 s with Tree."""
+    columns in a pipe). The outline of 1,831 reports (10 MB) took 6.7 s with Tree."""
     out = _out()
-    if not out.is_terminal:
-        write = sys.stdout.write
-        for o in outlines:
-            for line in _outline_lines(o):
-                write("".join(text for text, _ in line) + "\n")
-        return
     for o in outlines:
-        text = Text()
-        for line in _outline_lines(o):
-            for piece, style in line:
-                text.append(piece, style=style or None)
-            text.append("\n")
-        text.rstrip()
-        out.print(text)
+        root = [_text(o.doc_title, "bold")]
+        if o.date:
+            root.append(_ref(f" ({o.date})", "dim"))
+        root.append(_ref(f"  [doc {o.doc_id}]", "magenta dim"))
+        _print(out, root, hang="  ")
+        items = [_section_item(sec) for sec in o.sections] or [([_text("(no numbered sections)", "dim")], [])]
+        _tree(out, items)
+
+
+# --- documents, paragraphs, removals ---------------------------------------------
 
 
 def docs(infos: list[DocInfo]) -> None:
-    table = Table(show_lines=False)
-    for name, kw in (
-        ("id", {"justify": "right", "style": "magenta"}),
-        ("title", {"overflow": "fold", "min_width": 16, "ratio": 3}),
-        ("date", {}),
-        ("author", {}),
-        ("paragraphs", {"justify": "right"}),
-        ("sections", {"justify": "right"}),
-        ("source", {"style": "dim", "overflow": "fold", "ratio": 1}),
-    ):
-        table.add_column(name, **kw)  # type: ignore[arg-type]
+    """Two lines a document: id, title, date and speaker; then its counts and source."""
+    out = _out()
     for d in infos:
-        table.add_row(
-            str(d.id),
-            d.title,
-            d.date or "",
-            d.author or "",
-            str(d.paragraphs),
-            str(d.sections),
-            Path(d.source).name,
-        )
-    _out().print(table)
+        head = [_ref(f"{d.id:>4}  ", "magenta"), _text(d.title, "bold")]
+        if d.date:
+            head.append(_ref(f" · {d.date}", "dim"))
+        if d.author:
+            head.append(_text(f" · {d.author}"))
+        _print(out, head, hang="      ")
+        detail = f"{d.paragraphs} paragraphs, {d.sections} sections · "
+        _print(out, [_ref(detail, "dim"), _text(Path(d.source).name, "dim")], indent="      ", hang="      ")
+
+
+def removed(infos: list[DocInfo]) -> None:
+    out = _out()
+    for d in infos:
+        _print(out, [_ref(f"removed document {d.id}: "), _text(d.title)])
 
 
 def show(result: ShowResult) -> None:
     out = _out()
     target = result.para
-    before = [p for p in result.context if p.paragraph < target.paragraph]
-    after = [p for p in result.context if p.paragraph > target.paragraph]
-    for p in before:
-        out.print(_neighbour(p))
-    out.print(citation(target))
-    out.print(Text(target.text))
-    for p in after:
-        out.print(_neighbour(p))
+    for p in result.context:
+        if p.paragraph < target.paragraph:
+            _neighbour(out, p)
+    _print(out, citation(target))
+    _print(out, [_text(target.text)])
+    for p in result.context:
+        if p.paragraph > target.paragraph:
+            _neighbour(out, p)
 
 
-def _neighbour(p: Paragraph) -> Text:
-    label = Text(f"¶{p.paragraph} ", style="dim green")
+def _neighbour(console: Console, p: Paragraph) -> None:
+    label = [_ref(f"¶{p.paragraph} ", "dim green")]
     if p.kind != "body":
-        label.append(f"[{p.kind}] ", style="dim")
-    return label.append(Text(p.text, style="dim"))
+        label.append(_ref(f"[{p.kind}] ", "dim"))
+    _print(console, [*label, _text(p.text, "dim")])
+
+
+# --- ingest ------------------------------------------------------------------------
 
 
 @contextmanager
@@ -226,7 +265,7 @@ def progress(label: str) -> Iterator[Callable[[int, int, Path], None]]:
     task = bar.add_task("", total=None)
 
     def advance(done: int, total: int, path: Path) -> None:
-        bar.update(task, completed=done, total=total, description=path.name)
+        bar.update(task, completed=done, total=total, description=printable(path.name).replace("[", "\\["))
 
     with bar:
         yield advance
@@ -236,16 +275,16 @@ def ingest(report: IngestReport) -> None:
     out = _out()
     for item in report.ingested:
         aside: dict[str, int] = item.get("set_aside") or {}  # type: ignore[assignment]
-        out.print(
-            f"[green]ingested[/green] [magenta]doc {item['doc']}[/magenta] {escape(str(item['title']))}: "
-            f"{item['paragraphs']} paragraphs, {item.get('sections', 0)} sections"
-            + (f" (set aside: {', '.join(f'{k} {v}' for k, v in aside.items() if v)})" if any(aside.values()) else "")
-            + f"  [dim]{escape(Path(str(item['source'])).name)}[/dim]"
-        )
+        counts = f": {item['paragraphs']} paragraphs, {item.get('sections', 0)} sections"
+        if any(aside.values()):
+            counts += f" (set aside: {', '.join(f'{k} {v}' for k, v in aside.items() if v)})"
+        pieces = [_ref("ingested ", "green"), _ref(f"doc {item['doc']} ", "magenta"), _text(str(item["title"]))]
+        pieces += [_text(counts), _text(f"  {Path(str(item['source'])).name}", "dim")]
+        _print(out, pieces, hang="    ")
     for item in report.skipped:
-        out.print(f"[yellow]skipped[/yellow] {escape(str(item['source']))}: {escape(str(item['reason']))}")
+        _print(out, [_ref("skipped ", "yellow"), _text(f"{item['source']}: {item['reason']}")], hang="    ")
     err = _err()
     for item in report.errors:
-        err.print(f"[red]Error:[/red] {escape(str(item['source']))}: {escape(str(item['error']))}")
+        _print(err, [_ref("Error: ", "red"), _text(f"{item['source']}: {item['error']}")], hang="    ")
         if item.get("hint"):
-            err.print(f"Hint: {escape(str(item['hint']))}")
+            _print(err, [_text(f"Hint: {item['hint']}")], hang="    ")

@@ -130,5 +130,9 @@ def export_line(p: Paragraph) -> dict[str, Any]:
     }
 
 
+def removed(infos: list[DocInfo]) -> dict[str, Any]:
+    return {"removed": [{"doc": d.id, "title": d.title, "source": d.source} for d in infos]}
+
+
 def ingest(report: IngestReport) -> dict[str, Any]:
     return {"ingested": list(report.ingested), "skipped": list(report.skipped), "errors": list(report.errors)}

@@ -1,0 +1,22 @@
+"""Report text, titles and file names are untrusted: before they reach a
+terminal, control characters (an escape sequence can retitle the window, clear
+the screen or hide text) are shown as escapes (`\\x1b`), never sent as they are.
+Stdlib only: error messages use it too."""
+
+from __future__ import annotations
+
+import re
+
+# C0 and C1 controls and DEL, but for tab and newline; the bidirectional
+# overrides and isolates, which reorder what the eye sees.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` with its control characters written as escapes."""
+    return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text

@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,7 @@ NO_VOCAB = (
 PHASES = """
 import sys, time
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from zxkb import vocab
 from zxkb.store import connection, documents, index
@@ -79,6 +81,10 @@ print(f"ingest_paths {total:.2f} s: vocab.extract {spent['extract']:.2f} s, "
       f"pinyin {spent['pinyin']:.2f} s, vocabulary writes {spent['write']:.2f} s, "
       f"the rest (reading, parsing, storing documents) {total - sum(spent.values()):.2f} s")
 """
+
+
+def _shift_year(k: int, m: re.Match[str]) -> str:
+    return f"{int(m.group(1)) + k}年"
 
 
 def run(code: str, args: list[str], db: Path) -> tuple[float, float, float]:
@@ -120,7 +126,7 @@ def variants(db: Path, dest: Path, copies: int) -> int:
         for k in range(1, copies):
             turn = 7 * k % max(1, len(body))
             text = "\n\n".join([f"# {title}（{k}）", *head, *body[turn:], *body[:turn]])
-            text = year.sub(lambda m, k=k: f"{int(m.group(1)) + k}年", text)
+            text = year.sub(partial(_shift_year, k), text)
             (dest / f"{doc_id:04d}-{k}.txt").write_text(text, encoding="utf-8")
             n += 1
     conn.close()

@@ -20,6 +20,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 from zxkb import textnorm
@@ -36,6 +37,14 @@ COMPOSING = re.compile(
     "[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0900-\u0d7f\u1100-\u11ff"
     "\u1dc0-\u1dff\u20d0-\u20ff\u302a-\u302f\u3099\u309a\ufe20-\ufe2f]"
 )
+
+
+def _fetchone(conn: sqlite3.Connection, sql: str, args: list[object]) -> object:
+    return conn.execute(sql, args).fetchone()
+
+
+def _fetchall(conn: sqlite3.Connection, sql: str, args: list[object]) -> object:
+    return conn.execute(sql, args).fetchall()
 
 
 def ms(fn: Callable[[], object], runs: int = 5) -> float:
@@ -123,11 +132,11 @@ def exp_query_shapes(conn: sqlite3.Connection) -> None:
     for q in QUERIES:
         m = parse_query(q).match_expression()
         fts_count = ms(
-            lambda m=m: conn.execute("SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH ?", [m])
+            partial(_fetchone, conn, "SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH ?", [m])
         )
-        now_count = ms(lambda m=m: index.fts_search(conn, m, BODY, limit=0))
-        top = ms(lambda m=m: _fts_top20(conn, m))
-        now_top = ms(lambda q=q: search.search(conn, q, limit=20))
+        now_count = ms(partial(index.fts_search, conn, m, BODY, limit=0))
+        top = ms(partial(_fts_top20, conn, m))
+        now_top = ms(partial(search.search, conn, q, limit=20))
         print(f"  {q:6s} | {fts_count:6.1f} | {now_count:6.1f} | {top:6.1f} | {now_top:6.1f}")
     plan = conn.execute(
         "EXPLAIN QUERY PLAN SELECT count(*) FROM (SELECT rowid AS id, bm25(paragraphs_fts) AS score"
@@ -192,10 +201,10 @@ def exp_column_index(conn: sqlite3.Connection) -> None:
         for q in QUERIES:
             m = parse_query(q).match_expression()
             col = f"body : ({m})"
-            now_count = ms(lambda m=m: index.fts_search(c, m, BODY, limit=0))
-            col_count = ms(lambda col=col: c.execute(count_sql, [col]).fetchone())
-            now_top = ms(lambda m=m: index.fts_search(c, m, BODY, limit=20))
-            col_top = ms(lambda col=col: column_search(col))
+            now_count = ms(partial(index.fts_search, c, m, BODY, limit=0))
+            col_count = ms(partial(_fetchone, c, count_sql, [col]))
+            now_top = ms(partial(index.fts_search, c, m, BODY, limit=20))
+            col_top = ms(partial(column_search, col))
             total, rows = column_search(col)
             now_total, now_rows = index.fts_search(c, m, BODY, limit=20)
             same_top = len({(r[1], r[4]) for r in rows} & {(p.doc, p.paragraph) for p, _ in now_rows})
@@ -211,9 +220,9 @@ def exp_snippets(conn: sqlite3.Connection) -> None:
         hits = search.search(conn, q, limit=None).hits
         same = all(fold_map_fast(h.para.text) == _fold_map_current(h.para.text) for h in hits)
         textnorm.fold_map = _fold_map_current
-        now = ms(lambda q=q: search.search(conn, q, limit=None), runs=3)
+        now = ms(partial(search.search, conn, q, limit=None), runs=3)
         textnorm.fold_map = fold_map_fast
-        fast = ms(lambda q=q: search.search(conn, q, limit=None), runs=3)
+        fast = ms(partial(search.search, conn, q, limit=None), runs=3)
         textnorm.fold_map = _fold_map_current
         print(
             f"search({q}, limit=None), {len(hits)} hits: {now:.0f} ms now, {fast:.0f} ms with the table; same: {same}"
@@ -276,13 +285,16 @@ def exp_bigram_index(conn: sqlite3.Connection) -> None:
         for q in (*QUERIES, "政协委员之家"):
             m = parse_query(q).match_expression()
             b = _bigram_match(q)
-            now_count = ms(lambda m=m: index.fts_search(c, m, BODY, limit=0))
-            bi_count = ms(lambda b=b: c.execute("SELECT count(*) FROM bi_fts WHERE bi_fts MATCH ?", [b]).fetchone())
-            now_top = ms(lambda m=m: _fts_top20(c, m))
+            now_count = ms(partial(index.fts_search, c, m, BODY, limit=0))
+            bi_count = ms(partial(_fetchone, c, "SELECT count(*) FROM bi_fts WHERE bi_fts MATCH ?", [b]))
+            now_top = ms(partial(_fts_top20, c, m))
             bi_top = ms(
-                lambda b=b: c.execute(
-                    "SELECT rowid, bm25(bi_fts) s FROM bi_fts WHERE bi_fts MATCH ? ORDER BY s LIMIT 20", [b]
-                ).fetchall()
+                partial(
+                    _fetchall,
+                    c,
+                    "SELECT rowid, bm25(bi_fts) s FROM bi_fts WHERE bi_fts MATCH ? ORDER BY s LIMIT 20",
+                    [b],
+                )
             )
             same = {r for (r,) in c.execute("SELECT rowid FROM bi_fts WHERE bi_fts MATCH ?", [b])} == {
                 r

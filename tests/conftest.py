@@ -109,3 +109,15 @@ def vocabulary_dump(db: Path) -> tuple[set[tuple[Any, ...]], set[tuple[str, int,
         return set(terms.values()), rows
     finally:
         conn.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line when the tests on the real corpus could not run (README, "Tests")."""
+    if CORPUS.is_dir():
+        return
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "shared/corpus" in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} tests on the real corpus skipped: {CORPUS} is not here"
+            " (put the shared corpus beside this clone, as ../shared/corpus, to run them)"
+        )

@@ -18,6 +18,8 @@ class Corpus:
     def __init__(self, db: Path) -> None:
         self.db = db
         self.cli = Cli()
+        self.report: dict[str, Any] = self.run("ingest", str(CORPUS))
+        self.docs: list[dict[str, Any]] = self.run("docs")
 
     def run(self, *args: str, code: int = 0) -> Any:
         result = self.cli(args[0], "--db", str(self.db), "--json", *args[1:], code=code)
@@ -25,15 +27,12 @@ class Corpus:
 
     def doc(self, source_end: str) -> dict[str, Any]:
         (doc,) = [d for d in self.docs if d["source"].endswith(source_end)]
-        return doc
+        return dict(doc)
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    c = Corpus(tmp_path_factory.mktemp("corpus") / "corpus.db")
-    c.report = c.run("ingest", str(CORPUS))
-    c.docs = c.run("docs")
-    return c
+    return Corpus(tmp_path_factory.mktemp("corpus") / "corpus.db")
 
 
 def test_every_report_is_a_document(corpus: Corpus) -> None:

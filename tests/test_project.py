@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import typer
 
@@ -64,11 +66,12 @@ def _commands() -> dict[str, typer.core.TyperCommand]:
 
 def test_every_command_has_help_json_and_db() -> None:
     commands = _commands()
-    assert set(commands) == {"ingest", "search", "fuzzy", "list", "show", "docs", "export", "rm"}
+    assert set(commands) == {"ingest", "search", "fuzzy", "list", "show", "docs", "export", "rm", "completion"}
     for name, command in commands.items():
         assert command.help, name
         options = {opt for param in command.params for opt in getattr(param, "opts", [])}
-        assert {"--json", "--db"} <= options, name
+        if name != "completion":  # it prints a shell script and reads no database
+            assert {"--json", "--db"} <= options, name
         for param in command.params:
             assert getattr(param, "help", None), (name, param.name)
 
@@ -79,3 +82,105 @@ def test_readme_documents_every_command() -> None:
         assert f"zxkb {name}" in readme, name
     first_lines = readme.split("\n## ")[0]
     assert "pip install" in first_lines and "scripts/test" in first_lines
+
+
+# --- the layout: the pipeline in folders, no import circle -------------------------
+
+PACKAGE = ROOT / "zxkb"
+MAX_MODULE_LINES = 400
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path, modules: set[str]) -> set[str]:
+    """The zxkb modules `path` imports, anywhere in it (inside functions too),
+    except under `if TYPE_CHECKING:`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skip.update(id(child) for stmt in node.body for child in ast.walk(stmt))
+    package = _module_name(path).rsplit(".", 1)[0] if path.name != "__init__.py" else _module_name(path)
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("zxkb"))
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else [])
+                )
+            if not base.startswith("zxkb"):
+                continue
+            for alias in node.names:
+                sub = f"{base}.{alias.name}"
+                found.add(sub if sub in modules else base)
+    return {m for m in found if m in modules and m != _module_name(path)}
+
+
+def _graph() -> dict[str, set[str]]:
+    files = sorted(PACKAGE.rglob("*.py"))
+    modules = {_module_name(f) for f in files}
+    return {_module_name(f): _imports(f, modules) for f in files}
+
+
+def test_no_import_circle() -> None:
+    graph = _graph()
+    state: dict[str, int] = {}  # 1 on the path, 2 done
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            assert state.get(nxt) != 1, " -> ".join([*path, node, nxt])
+            if nxt not in state:
+                visit(nxt, [*path, node])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [])
+    assert "zxkb.store.terms" in graph["zxkb.store.documents"]  # the graph is real: it has edges
+
+
+def test_parsing_is_pure() -> None:
+    """parse/ reads text only: nothing of the database, search, the CLI or rendering."""
+    graph = _graph()
+    forbidden = ("zxkb.store", "zxkb.search", "zxkb.cli", "zxkb.render", "zxkb.ingest", "zxkb.api")
+    for module, imports in graph.items():
+        if module.startswith("zxkb.parse"):
+            assert not [m for m in imports if m.startswith(forbidden)], module
+
+
+def test_front_ends_hold_no_sql() -> None:
+    for path in [*(PACKAGE / "cli").glob("*.py"), *(PACKAGE / "render").glob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        assert "import sqlite3" not in text and ".execute(" not in text, path
+
+
+def test_no_module_is_long() -> None:
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in PACKAGE.rglob("*.py")
+        if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long
+
+
+def test_shell_completion() -> None:
+    for shell, marker in (("bash", "complete -o default"), ("zsh", "compdef"), ("fish", "complete --command zxkb")):
+        result = subprocess.run(
+            [sys.executable, "-m", "zxkb", "completion", shell], capture_output=True, text=True, cwd=ROOT
+        )
+        assert result.returncode == 0 and "_ZXKB_COMPLETE" in result.stdout and marker in result.stdout, shell
+    env = {"PATH": "/usr/bin:/bin", "_ZXKB_COMPLETE": "complete_bash", "COMP_WORDS": "zxkb se", "COMP_CWORD": "1"}
+    words = subprocess.run([sys.executable, "-m", "zxkb"], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert words.stdout.split() == ["search"]
+    env["COMP_WORDS"], env["COMP_CWORD"] = "zxkb search 协商 --d", "3"
+    words = subprocess.run([sys.executable, "-m", "zxkb"], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert set(words.stdout.split()) == {"--doc", "--db"}

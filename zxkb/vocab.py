@@ -62,7 +62,6 @@ STOPWORDS = frozenset(
     """.split()
 )
 
-_WORDLIKE = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _QUOTED = re.compile(rf"“([^“”\n]{{2,{MAX_QUOTED}}})”")
 _BOOK_TITLE = re.compile(rf"《([^《》\n]{{2,{MAX_QUOTED}}})》")

@@ -359,7 +359,7 @@ def test_formats_are_imported_lazily() -> None:
 # --- the real corpus ----------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not here")
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not here")
 def test_every_corpus_file_reads_cleanly() -> None:
     files = [p for p in sorted(CORPUS.rglob("*")) if p.suffix.lower() in SUFFIXES and p.name != "README.md"]
     assert len(files) > 10

@@ -296,10 +296,10 @@ def test_worker_processes_store_what_one_process_stores(tmp_path: Path, monkeypa
                 vocabulary_dump(tmp_path / name),
             )
         )
-    one, workers = outcomes
+    one, parallel = outcomes
     assert len(one[0]) == 5 + 3 and one[1] == ["already ingested as document 6"] and len(one[2]) == 1
     assert one[3] == 8 * 3  # three body paragraphs of each report
-    assert workers == one
+    assert parallel == one
 
 
 def test_without_process_pools_ingest_runs_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,4 @@
-"""The vocabulary, fuzzy ranking, suggestions and approximate hits (issue 4),
+"""The vocabulary, fuzzy ranking, suggestions and approximate hits,
 with real terms from the seed report (db/zhuzhou-cppcc-2020.txt)."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ HUNAN = """# 2026年湖南省政府工作报告
 
 
 @pytest.fixture(scope="module")
-def seed_terms() -> dict[str, vocab.Term]:
+def seed_terms() -> vocab.DocumentTerms:
     doc = parse_report(SEED.read_text(encoding="utf-8"))
     texts = [textnorm.fold(b.text) for b in doc.blocks if b.kind in vocab.VOCAB_KINDS]
     titles = [textnorm.fold(s.title) for s in doc.sections]
@@ -41,7 +41,7 @@ def seed_terms() -> dict[str, vocab.Term]:
 # --- the vocabulary (pure extraction) --------------------------------------------
 
 
-def test_vocabulary_has_words_phrases_quotes_and_titles(seed_terms: dict[str, vocab.Term]) -> None:
+def test_vocabulary_has_words_phrases_quotes_and_titles(seed_terms: vocab.DocumentTerms) -> None:
     assert "协商" in seed_terms  # an rjieba word
     # phrases of adjacent words that recur; rjieba cuts 远程/协商, 委员/之/家, 清水塘/新城/建设
     assert seed_terms["远程协商"].count == 6 and seed_terms["远程协商"].words == ("远程", "协商")
@@ -55,7 +55,7 @@ def test_vocabulary_has_words_phrases_quotes_and_titles(seed_terms: dict[str, vo
     assert "立足基本职能,围绕“两个加快”忠诚履职" in seed_terms and "立足基本职能" in seed_terms
 
 
-def test_vocabulary_leaves_out_noise(seed_terms: dict[str, vocab.Term]) -> None:
+def test_vocabulary_leaves_out_noise(seed_terms: vocab.DocumentTerms) -> None:
     assert all(len(t) >= 2 for t in seed_terms)
     assert not set(seed_terms) & {"我们", "以及", "进行", "通过", "的"}
     assert not any(t[0].isdigit() for t in seed_terms if len(t) < 8)  # quantities: 2019年, 410多万

@@ -226,6 +226,29 @@ def export(
     return partial(commands.export, doc=doc, kind=kind, db=db)
 
 
+SHELLS = ("bash", "zsh", "fish")
+
+
+@app.command()
+def completion(
+    shell: Annotated[str, typer.Argument(help="The shell: bash, zsh or fish.", show_default=False)],
+) -> Command:
+    """Print the shell completion script for SHELL: eval it in your shell's start-up file, e.g.
+    eval "$(zxkb completion bash)" in ~/.bashrc (zxkb --install-completion does this for the shell you run)."""
+    return partial(_completion_script, shell)
+
+
+def _completion_script(shell: str) -> int:
+    from typer._completion_shared import get_completion_script
+
+    from zxkb.errors import UsageError
+
+    if shell not in SHELLS:
+        raise UsageError(f"no completion for {shell!r}", f"shells: {', '.join(SHELLS)}")
+    print(get_completion_script(prog_name="zxkb", complete_var="_ZXKB_COMPLETE", shell=shell))
+    return 0
+
+
 def parse(argv: list[str]) -> Command | int:
     """The command argv names, with its arguments; or the exit code when Typer
     answered already: help, --version, a usage error (shown on stderr, 2)."""

@@ -34,7 +34,6 @@ _URL = re.compile(r"(https?://|www\.)\S+", re.I)
 SHORT_LEAD = 20  # a lead sentence this short is the paragraph's initiative title
 TITLE_MAX = 30  # longer titles are cut with …
 SHORT_LINE = 30  # a line this short that does not end a sentence may be a heading
-MIN_REPORT = 200  # characters of body text below which a file is not a report
 
 
 def ends_sentence(text: str) -> bool:

@@ -64,10 +64,6 @@ class Probe:
     syllables: tuple[str, ...] | None  # typed pinyin, or the readings of the query's characters
     letters: str | None  # typed letters (pinyin or initials), None for a query in characters
 
-    @property
-    def typed_pinyin(self) -> bool:
-        return self.letters is not None
-
 
 def probe(query: str, readings: Mapping[str, str]) -> Probe:
     """The forms of `query`: folded text; if it reads as pinyin, its letters and

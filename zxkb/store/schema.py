@@ -64,7 +64,7 @@ MIGRATIONS: tuple[str, ...] = (
         body, other, content='', tokenize='unicode61 remove_diacritics 0'
     );
     """,
-    # 2: the term vocabulary (issue 4). Terms are folded keys; term_docs holds each
+    # 2: the term vocabulary (fuzzy terms). Terms are folded keys; term_docs holds each
     # document's occurrence counts so that removing a document can subtract them:
     # deleting its term_docs rows (termstore.remove_document_terms, or the trigger on
     # documents) fires the trigger that lowers terms.count and terms.ndocs and
@@ -115,7 +115,7 @@ MIGRATIONS: tuple[str, ...] = (
         DELETE FROM terms_fts WHERE rowid = OLD.id;
     END;
     """,
-    # 3: the vocabulary in an eighth of the space (issue 5). term_docs held one
+    # 3: the vocabulary in an eighth of the space. term_docs held one
     # B-tree row per (document, term): 58 MB of a 294 MB database at 100 MB of
     # reports. Now each document's terms and counts are one compressed blob
     # (doc_terms, read to subtract them when the document goes), and which

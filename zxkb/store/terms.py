@@ -25,7 +25,7 @@ def _vocab_stamp() -> str:
 
 def check_vocabulary(conn: sqlite3.Connection) -> None:
     """Build the vocabulary when it is missing or was made by another vocab or
-    normaliser version (a database from before issue 4, say)."""
+    normaliser version (a database made before the vocabulary existed, say)."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'vocab_version'").fetchone()
     if row is not None and row[0] == _vocab_stamp():
         return

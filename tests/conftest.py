@@ -118,6 +118,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     skipped = [r for r in terminalreporter.stats.get("skipped", []) if "shared/corpus" in str(r.longrepr)]
     if skipped:
         terminalreporter.write_line(
-            f"{len(skipped)} tests on the real corpus skipped: {CORPUS} is not here"
+            f"{len(skipped)} test{'' if len(skipped) == 1 else 's'} on the real corpus skipped: {CORPUS} is not here"
             " (put the shared corpus beside this clone, as ../shared/corpus, to run them)"
         )

@@ -184,3 +184,23 @@ def test_shell_completion() -> None:
     env["COMP_WORDS"], env["COMP_CWORD"] = "zxkb search 协商 --d", "3"
     words = subprocess.run([sys.executable, "-m", "zxkb"], capture_output=True, text=True, cwd=ROOT, env=env)
     assert set(words.stdout.split()) == {"--doc", "--db"}
+
+
+def test_a_clone_without_the_corpus_says_so_in_the_summary(tmp_path: Path) -> None:
+    clone = tmp_path / "clone" / "tests"
+    clone.mkdir(parents=True)
+    (clone / "conftest.py").write_text((ROOT / "tests" / "conftest.py").read_text(encoding="utf-8"), encoding="utf-8")
+    (clone / "test_needs_corpus.py").write_text(
+        "import pytest\nfrom conftest import CORPUS\n\n"
+        "@pytest.mark.skipif(not CORPUS.is_dir(), reason='../shared/corpus is not here')\n"
+        "def test_corpus() -> None:\n    pass\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(clone)],
+        capture_output=True,
+        text=True,
+        cwd=clone.parent,
+    )
+    lines = [line for line in result.stdout.splitlines() if "on the real corpus skipped" in line]
+    assert len(lines) == 1 and lines[0].startswith("1 test on") and "../shared/corpus" in lines[0], result.stdout

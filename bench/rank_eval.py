@@ -145,9 +145,12 @@ def make_current(zxkb: str, db: str) -> Ranker:
     """The CLI's ranking: `zxkb search QUERY --json -n 10`."""
 
     def rank_current(query: str, conn: sqlite3.Connection) -> list[str]:
-        out = subprocess.run(
-            [zxkb, "search", query, "--json", "-n", str(K), "--db", db], capture_output=True, text=True, check=False
-        )
+        try:
+            out = subprocess.run(
+                [zxkb, "search", query, "--json", "-n", str(K), "--db", db], capture_output=True, text=True, check=False
+            )
+        except FileNotFoundError:
+            sys.exit(f"no zxkb command at {zxkb!r}: give its path with --zxkb (e.g. .venv/bin/zxkb)")
         if out.returncode not in (0, 1):  # 1: nothing found
             sys.exit(f"zxkb search {query!r} failed ({out.returncode}): {out.stderr.strip()}")
         try:

@@ -96,7 +96,7 @@ def read_during_ingest(label: str, argv: list[str]) -> Case:
         if not reads:
             ctx.fail(SETUP, "the ingest ended before a read could start")
         for out in reads:
-            ctx.check(out, (0,), slow=3)
+            ctx.check(out, (0,))
         ctx.note(f"{len(reads)} {label} commands ran during the ingest")
         _stored(ctx, db, names, len(names) + 1)
 

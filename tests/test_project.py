@@ -66,7 +66,18 @@ def _commands() -> dict[str, typer.core.TyperCommand]:
 
 def test_every_command_has_help_json_and_db() -> None:
     commands = _commands()
-    assert set(commands) == {"ingest", "search", "fuzzy", "list", "show", "docs", "export", "rm", "completion"}
+    assert set(commands) == {
+        "ingest",
+        "search",
+        "fuzzy",
+        "list",
+        "show",
+        "docs",
+        "export",
+        "rm",
+        "upgrade",
+        "completion",
+    }
     for name, command in commands.items():
         assert command.help, name
         options = {opt for param in command.params for opt in getattr(param, "opts", [])}

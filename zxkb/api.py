@@ -12,7 +12,6 @@ nothing beyond sqlite3 and zxkb's own query path.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,8 +28,9 @@ from zxkb.models import (
     Paragraph,
     SearchResult,
     ShowResult,
+    UpgradeReport,
 )
-from zxkb.store import connection, reads
+from zxkb.store import connection, failures, reads
 
 if TYPE_CHECKING:
     from zxkb.ingest.run import IngestOptions
@@ -48,13 +48,34 @@ def parse_kinds(names: Sequence[str] | None) -> tuple[Kind, ...]:
     return tuple(kind for kind in KINDS if not names or kind in names)
 
 
-class KnowledgeBase:
-    """A zxkb database, open. `create` makes the file when it is missing (ingest
-    does; read commands get DatabaseMissing instead)."""
+MAX_LIMIT = 10**9  # a --limit beyond this is every hit
 
-    def __init__(self, path: Path, *, create: bool = False) -> None:
+
+def _limit(limit: int | None) -> int | None:
+    return None if limit is None or limit > MAX_LIMIT else max(0, limit)
+
+
+class KnowledgeBase:
+    """A zxkb database, open to read (the default: nothing is ever written,
+    zxkb.store.connection) or to write (`write=True`: ingest, rm, upgrade;
+    `create` makes the file when it is missing). `on_wait` is called once when a
+    writer has to wait for another process to finish writing.
+
+    SQLite's own failures (a damaged file, a full disk, a lock) come out of
+    every method as zxkb errors that name the file and what to do
+    (zxkb.store.failures)."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        write: bool = False,
+        create: bool = False,
+        on_wait: Callable[[], None] | None = None,
+    ) -> None:
         self.path = path
-        self.conn: sqlite3.Connection = connection.connect(path, create=create)
+        with failures.translated(path):
+            self.conn: connection.Connection = connection.connect(path, write=write, create=create, on_wait=on_wait)
 
     def close(self) -> None:
         self.conn.close()
@@ -81,7 +102,10 @@ class KnowledgeBase:
         limit None returns every hit."""
         from zxkb.search import engine
 
-        return engine.search(self.conn, query, doc=doc, section=section, limit=limit, kinds=kinds, fuzzy=fuzzy)
+        with failures.translated(self.path):
+            return engine.search(
+                self.conn, query, doc=doc, section=section, limit=_limit(limit), kinds=kinds, fuzzy=fuzzy
+            )
 
     def fuzzy(
         self, term: str, *, doc: str | None = None, limit: int | None = 10, min_score: float | None = None
@@ -90,7 +114,8 @@ class KnowledgeBase:
         from zxkb.search import fuzzy
 
         score = fuzzy.DEFAULT_MIN_SCORE if min_score is None else min_score
-        return fuzzy.find(self.conn, term, doc=doc, limit=limit, min_score=score)
+        with failures.translated(self.path):
+            return fuzzy.find(self.conn, term, doc=doc, limit=_limit(limit), min_score=score)
 
     def outline(self, *, section: str | None = None, doc: str | None = None) -> list[Outline]:
         """The documents' sections, subsections and initiatives; with `section`
@@ -99,22 +124,27 @@ class KnowledgeBase:
         from zxkb.store import outline
 
         path = parse_section_path(section) if section is not None else None
-        return outline.outline(self.conn, reads.resolve_docs(self.conn, doc), path)
+        with failures.translated(self.path):
+            return outline.outline(self.conn, reads.resolve_docs(self.conn, doc), path)
 
     def show(self, ref: str, *, context: int = 1) -> ShowResult:
         """One paragraph by reference (DOC:PARAGRAPH) with `context` neighbours on each side."""
         from zxkb.search import show
 
-        return show.show(self.conn, ref, context)
+        with failures.translated(self.path):
+            return show.show(self.conn, ref, context)
 
     def documents(self) -> list[DocInfo]:
         """Every document with its metadata and counts."""
-        return reads.documents(self.conn)
+        with failures.translated(self.path):
+            return reads.documents(self.conn)
 
     def export(self, *, doc: str | None = None, kinds: Sequence[str] | None = None) -> Iterator[Paragraph]:
         """Every paragraph of the kinds named (all when none), in document order."""
         wanted = parse_kinds(kinds)
-        return reads.iter_paragraphs(self.conn, reads.resolve_docs(self.conn, doc), wanted)
+        with failures.translated(self.path):
+            doc_ids = reads.resolve_docs(self.conn, doc)
+        return failures.translated_iter(self.path, reads.iter_paragraphs(self.conn, doc_ids, wanted))
 
     # --- writing -----------------------------------------------------------
 
@@ -129,10 +159,29 @@ class KnowledgeBase:
         """Add the reports under `paths` (zxkb.ingest.run)."""
         from zxkb.ingest import run, workers
 
-        return run.ingest_paths(self.conn, paths, options, on_file=on_file, jobs=jobs or workers.default_jobs())
+        with failures.translated(self.path):
+            return run.ingest_paths(self.conn, paths, options, on_file=on_file, jobs=jobs or workers.default_jobs())
 
     def remove(self, doc_ids: Iterable[int]) -> list[DocInfo]:
         """Remove documents by id; NotFound, and nothing removed, if one is unknown."""
         from zxkb.store import documents
 
-        return documents.remove_documents(self.conn, doc_ids)
+        with failures.translated(self.path):
+            return documents.remove_documents(self.conn, doc_ids)
+
+    def upgrade(self) -> UpgradeReport:
+        """What opening to write did (migrated the schema, rebuilt the index for
+        this normaliser), and the vocabulary brought up to date: built for this
+        version, with the terms of documents an interrupted ingest left out."""
+        from zxkb.store import schema, terms
+
+        with failures.translated(self.path):
+            behind = terms.staleness(self.conn)
+            terms.ready(self.conn)
+            return UpgradeReport(
+                str(self.path),
+                self.conn.migrated_from,
+                schema.SCHEMA_VERSION,
+                self.conn.index_rebuilt,
+                bool(behind),
+            )

@@ -30,6 +30,10 @@ class DatabaseUnreadable(ZxkbError):
     """The file is not a zxkb database, or is corrupt."""
 
 
+class NeedsUpgrade(ZxkbError):
+    """The database was made by an older zxkb: a write command (zxkb upgrade) must migrate it first."""
+
+
 class QueryError(ZxkbError):
     """The search query cannot be understood."""
 
@@ -57,4 +61,12 @@ def user_error(exc: BaseException) -> ZxkbError | None:
     if isinstance(exc, OSError):
         name = f"{exc.filename}: " if exc.filename else ""
         return ZxkbError(f"{name}{exc.strerror or exc}", "check the path and its permissions")
+    if isinstance(exc, OverflowError):
+        return UsageError(f"a number is out of range: {exc}", "give a smaller number")
+    if isinstance(exc, UnicodeError):
+        return UsageError(f"a text holds bytes that are not UTF-8 ({exc})", "give text in UTF-8 (check your terminal)")
+    if isinstance(exc, RecursionError):
+        return UsageError("the input is nested too deeply to read", "check the input")
+    if isinstance(exc, MemoryError):
+        return ZxkbError("out of memory", "close other programs, or give smaller inputs")
     return None

@@ -110,6 +110,7 @@ class FuzzyMatch(NamedTuple):
 class FuzzyResult(NamedTuple):
     query: str
     matches: tuple[FuzzyMatch, ...]
+    warnings: tuple[str, ...] = ()  # e.g. the vocabulary is behind the documents
 
 
 class SearchResult(NamedTuple):
@@ -150,3 +151,11 @@ class IngestReport(NamedTuple):
     ingested: tuple[dict[str, object], ...]
     skipped: tuple[dict[str, object], ...]
     errors: tuple[dict[str, object], ...]
+
+
+class UpgradeReport(NamedTuple):
+    path: str
+    migrated_from: int | None  # the schema version found, when it was migrated
+    schema_version: int
+    index_rebuilt: bool
+    vocabulary_updated: bool

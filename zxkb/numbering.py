@@ -64,6 +64,7 @@ def digits_to_int(text: str) -> int:
 
 
 _PATH_ARABIC = re.compile(r"^(\d+)(?:\.(\d+))?$")
+MAX_SECTION = 999  # int_to_cn's range
 _PATH_PART = re.compile(r"^(附件|附录|附表|名词解释|名词注释|注释|注解)[0-9一二三四五六七八九十]*$")
 _PATH_CN = re.compile(rf"^([{NUMERAL_CHARS}]+)?、?(?:\(([{NUMERAL_CHARS}]+)\))?$")
 
@@ -77,10 +78,13 @@ def parse_section_path(text: str) -> str:
     raw = unicodedata.normalize("NFKC", text).replace(" ", "")
     m = _PATH_ARABIC.match(raw)
     if m:
-        top = int_to_cn(int(m.group(1))) if int(m.group(1)) else None
-        sub = int_to_cn(int(m.group(2))) if m.group(2) else None
-        if top:
-            return make_path(top, sub)
+        numbers = [g for g in m.groups() if g is not None]
+        if all(len(g) <= 3 and 1 <= int(g) <= MAX_SECTION for g in numbers):
+            return make_path(int_to_cn(int(numbers[0])), int_to_cn(int(numbers[1])) if len(numbers) > 1 else None)
+        raise ZxkbError(
+            f"not a section number: {text!r}",
+            f"sections are numbered from 1 to {MAX_SECTION}: 2 or 2.1 (or 二, 二(一))",
+        )
     m = _PATH_CN.match(raw)
     if raw and m and (m.group(1) or m.group(2)):
         return make_path(m.group(1), m.group(2))

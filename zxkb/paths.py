@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+from zxkb.errors import UsageError
+
 ENV_DB = "ZXKB_DB"
 DB_NAME = "zxkb.db"
 
@@ -27,8 +29,15 @@ def user_data_dir() -> Path:
 
 def database_path(option: str | Path | None) -> Path:
     if option:
-        return Path(option).expanduser()
+        return _expand(Path(option), "--db")
     env = os.environ.get(ENV_DB)
     if env:
-        return Path(env).expanduser()
+        return _expand(Path(env), ENV_DB)
     return user_data_dir() / DB_NAME
+
+
+def _expand(path: Path, where: str) -> Path:
+    try:
+        return path.expanduser()
+    except RuntimeError as exc:  # ~user where there is no such user
+        raise UsageError(f"cannot find the home folder in {where} {path}: {exc}", "write the path in full") from exc

@@ -120,7 +120,7 @@ def test_two_ingests_and_a_search_at_once(tmp_path: Path) -> None:
     from zxkb.store import connection
     from zxkb.store import terms as termstore
 
-    conn = connection.connect(db)
+    conn = connection.connect(db, write=True)
     termstore.rebuild_vocabulary(conn)
     conn.close()
     assert _vocabulary_rows(db) == together
@@ -189,7 +189,7 @@ from pathlib import Path
 from zxkb.store import connection, documents, index
 from zxkb.store import terms as termstore
 from zxkb.ingest.run import ingest_file
-conn = connection.connect(Path(sys.argv[1]), create=True)
+conn = connection.connect(Path(sys.argv[1]), write=True, create=True)
 batch = termstore.VocabularyBatch(conn, max_rows=10**9)  # never full: the terms wait for flush()
 for path in sys.argv[2:]:
     ingest_file(conn, Path(path), vocabulary=batch)
@@ -201,7 +201,7 @@ def _vocabulary_rows(db: Path) -> tuple[set[tuple[object, ...]], set[tuple[str, 
     return vocabulary_dump(db)
 
 
-@pytest.mark.parametrize("catch_up", ["fuzzy", "ingest"])
+@pytest.mark.parametrize("catch_up", ["upgrade", "ingest"])
 def test_kill_between_documents_and_their_terms(tmp_path: Path, catch_up: str) -> None:
     paths = seed_variants(tmp_path / "in", 3)
     clean = tmp_path / "clean.db"
@@ -213,12 +213,21 @@ def test_kill_between_documents_and_their_terms(tmp_path: Path, catch_up: str) -
     assert _consistent(db)["docs"] == 3
     assert _vocabulary_rows(db) == (set(), set())  # behind, not broken
 
-    if catch_up == "fuzzy":
-        proc = _zxkb("fuzzy", "远程协商", "--json", db=db)
+    # a read never writes: fuzzy answers from the vocabulary as it is, and says it is behind
+    proc = _zxkb("fuzzy", "远程协商", "--json", db=db)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1 and json.loads(out)["matches"] == []
+    assert "Warning: the terms of 3 documents are not in the vocabulary yet" in err and "zxkb upgrade" in err
+    assert _vocabulary_rows(db) == (set(), set())
+    if catch_up == "upgrade":
+        proc = _zxkb("upgrade", "--json", db=db)
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
+        assert json.loads(out)["vocabulary_updated"] is True
+        proc = _zxkb("fuzzy", "远程协商", "--json", db=db)
+        out, err = proc.communicate(timeout=120)
         first = json.loads(out)["matches"][0]
-        assert first["term"] == "远程协商" and first["docs"] == [1, 2, 3] and first["count"] == 18
+        assert first["term"] == "远程协商" and first["docs"] == [1, 2, 3] and first["count"] == 18 and not err
     else:
         proc = _zxkb("ingest", *map(str, paths), db=db)  # all skipped: nothing new but the terms
         assert proc.wait(timeout=120) == 0
@@ -234,13 +243,13 @@ def test_vocabulary_batches_add_up_to_one(tmp_path: Path, monkeypatch: pytest.Mo
     dumps = []
     for name, rows in (("one.db", 10**9), ("many.db", 1)):  # all in one batch; a batch per document
         monkeypatch.setattr(termstore, "VOCAB_BATCH_ROWS", rows)
-        conn = connection.connect(tmp_path / name, create=True)
+        conn = connection.connect(tmp_path / name, write=True, create=True)
         ingest_paths(conn, paths)
         conn.close()
         dumps.append(_vocabulary_rows(tmp_path / name))
     assert dumps[0] == dumps[1] and len(dumps[0][1]) > 1000
     # and rebuilt from the stored paragraphs, it is the same again
-    conn = connection.connect(tmp_path / "many.db")
+    conn = connection.connect(tmp_path / "many.db", write=True)
     termstore.rebuild_vocabulary(conn)
     conn.close()
     assert _vocabulary_rows(tmp_path / "many.db") == dumps[0]
@@ -280,7 +289,7 @@ def test_worker_processes_store_what_one_process_stores(tmp_path: Path, monkeypa
     monkeypatch.setattr(workers, "PARALLEL_MIN_BYTES", 0)
     outcomes = []
     for name, jobs in (("one.db", 1), ("workers.db", 2)):
-        conn = connection.connect(tmp_path / name, create=True)
+        conn = connection.connect(tmp_path / name, write=True, create=True)
         report = ingest.ingest_paths(conn, [tmp_path / "in"], jobs=jobs)
         hits = index.fts_search(conn, '"远 程 协 商"', index.Filters(), limit=None)
         paragraphs = conn.execute("SELECT doc_id, seq, kind, text FROM paragraphs ORDER BY id").fetchall()
@@ -314,7 +323,7 @@ def test_without_process_pools_ingest_runs_in_one_process(tmp_path: Path, monkey
 
     monkeypatch.setattr(workers, "ProcessPoolExecutor", no_pool)
     monkeypatch.setattr(workers, "PARALLEL_MIN_BYTES", 0)
-    conn = connection.connect(tmp_path / "k.db", create=True)
+    conn = connection.connect(tmp_path / "k.db", write=True, create=True)
     report = ingest.ingest_paths(conn, seed_variants(tmp_path / "in", 3), jobs=2)
     conn.close()
     assert [r["doc"] for r in report.ingested] == [1, 2, 3] and not report.errors

@@ -271,7 +271,7 @@ def test_vocabulary_grows_and_shrinks_with_documents(seeded: Cli, tmp_path: Path
     assert together[shared][1] == 2 and together[shared][0] > alone[shared][0]
     assert "五重百项" in together and "五重百项" not in alone
 
-    conn = connection.connect(_isolated_db)
+    conn = connection.connect(_isolated_db, write=True)
     with connection.transaction(conn):
         termstore.remove_document_terms(conn, 2)
     assert _vocabulary(_isolated_db) == alone
@@ -281,7 +281,7 @@ def test_vocabulary_grows_and_shrinks_with_documents(seeded: Cli, tmp_path: Path
     assert _vocabulary(_isolated_db) == alone
 
 
-def test_stale_vocabulary_is_rebuilt_on_open(seeded: Cli, _isolated_db: Path) -> None:
+def test_stale_vocabulary_is_rebuilt_by_upgrade_not_by_a_read(seeded: Cli, _isolated_db: Path) -> None:
     before = _vocabulary(_isolated_db)
     conn = sqlite3.connect(_isolated_db)
     with conn:
@@ -290,6 +290,10 @@ def test_stale_vocabulary_is_rebuilt_on_open(seeded: Cli, _isolated_db: Path) ->
         conn.execute("DELETE FROM meta WHERE key = 'vocab_version'")
     conn.close()
     assert _vocabulary(_isolated_db) == {}
+    stale = seeded("fuzzy", "远程协商", code=1)
+    assert "Warning: the vocabulary was made by another version" in stale.stderr and "zxkb upgrade" in stale.stderr
+    assert _vocabulary(_isolated_db) == {}  # a read never writes
+    assert seeded.json("upgrade")["vocabulary_updated"] is True
     assert seeded.json("fuzzy", "远程协商")["matches"][0]["term"] == "远程协商"
     assert _vocabulary(_isolated_db) == before
 
@@ -308,8 +312,9 @@ def test_cli_default_min_score_is_the_library_one() -> None:
 def test_a_version_2_database_gets_its_vocabulary_rebuilt(cli: Cli, tmp_path: Path, missing: str | None) -> None:
     """Migration 3 replaced the (term, document) rows by blobs and an index of
     term ids; a database written before it keeps its reports and gets the same
-    vocabulary as a new one, rebuilt where it is first used. Also one made by a
-    draft of migration 2 that lacked a trigger (the benchmark had one)."""
+    vocabulary as a new one, rebuilt by zxkb upgrade (a read says it is needed
+    and changes nothing). Also one made by a draft of migration 2 that lacked a
+    trigger (the benchmark had one)."""
     from zxkb.store import schema
 
     cli("ingest", str(SEED), "--db", str(tmp_path / "new.db"))
@@ -327,6 +332,11 @@ def test_a_version_2_database_gets_its_vocabulary_rebuilt(cli: Cli, tmp_path: Pa
         old.execute(f"DROP {missing}")
     old.execute("PRAGMA user_version = 2")
     old.close()
+    before = (tmp_path / "old.db").read_bytes()
+    refused = cli("fuzzy", "远程协商", "--db", str(tmp_path / "old.db"), code=2)
+    assert "made by an older zxkb (schema 2" in refused.stderr and "Hint: run: zxkb upgrade" in refused.stderr
+    assert (tmp_path / "old.db").read_bytes() == before
+    cli("upgrade", "--db", str(tmp_path / "old.db"))
     out = cli.json("fuzzy", "远程协商", "--db", str(tmp_path / "old.db"))
     assert out["matches"][0] == {"term": "远程协商", "score": 100.0, "count": 6, "docs": [1]}
     assert vocabulary_dump(tmp_path / "old.db") == new

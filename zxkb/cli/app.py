@@ -226,6 +226,14 @@ def export(
     return partial(commands.export, doc=doc, kind=kind, db=db)
 
 
+@app.command()
+def upgrade(db: DbOption = None, json: JsonOption = False) -> Command:
+    """Bring a database made by an older zxkb up to date: migrate its schema, rebuild its index
+    for this version's text normaliser, and add the terms an interrupted ingest left out of the
+    vocabulary. Read commands never write, so they ask for this when it is needed."""
+    return partial(commands.upgrade, db=db, json=json)
+
+
 SHELLS = ("bash", "zsh", "fish")
 
 

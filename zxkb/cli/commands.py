@@ -16,14 +16,21 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from zxkb.api import ALL_KINDS, DEFAULT_KINDS, KnowledgeBase
-from zxkb.render.output import Output
+from zxkb.render.output import Output, message
 
 
 @contextmanager
-def knowledge_base(db: Path | None, *, create: bool = False) -> Iterator[KnowledgeBase]:
+def knowledge_base(db: Path | None, *, write: bool = False, create: bool = False) -> Iterator[KnowledgeBase]:
+    """The database --db names, open to read, or to write (waiting, and saying
+    so, while another process writes)."""
     from zxkb.paths import database_path
 
-    with KnowledgeBase(database_path(db), create=create) as kb:
+    path = database_path(db)
+
+    def waiting() -> None:
+        message(f"waiting for another zxkb process to finish writing to {path} (Ctrl-C stops)")
+
+    with KnowledgeBase(path, write=write, create=create, on_wait=waiting) as kb:
         yield kb
 
 
@@ -47,7 +54,7 @@ def ingest(
         max_bytes=int(max_size * 1024 * 1024),
         replace=replace,
     )
-    with knowledge_base(db, create=True) as kb:
+    with knowledge_base(db, write=True, create=True) as kb:
         if sys.stderr.isatty():
             from zxkb.render import human
 
@@ -66,7 +73,7 @@ def ingest(
 
 
 def rm(docs: list[int], db: Path | None, json: bool) -> int:
-    with knowledge_base(db) as kb:
+    with knowledge_base(db, write=True) as kb:
         removed = kb.remove(docs)
     Output(json).result("removed", removed)
     return 0
@@ -92,7 +99,10 @@ def search(
 def fuzzy(term: str, limit: int, doc: str | None, min_score: float, db: Path | None, json: bool) -> int:
     with knowledge_base(db) as kb:
         result = kb.fuzzy(term, doc=doc, limit=limit or None, min_score=min_score)
-    Output(json).result("fuzzy", result)
+    out = Output(json)
+    for warning in result.warnings:
+        out.message(f"Warning: {warning}")
+    out.result("fuzzy", result)
     return 0 if result.matches else 1
 
 
@@ -114,6 +124,13 @@ def docs(db: Path | None, json: bool) -> int:
     with knowledge_base(db) as kb:
         infos = kb.documents()
     Output(json).result("docs", infos)
+    return 0
+
+
+def upgrade(db: Path | None, json: bool) -> int:
+    with knowledge_base(db, write=True) as kb:
+        report = kb.upgrade()
+    Output(json).result("upgrade", report)
     return 0
 
 

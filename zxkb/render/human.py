@@ -29,6 +29,7 @@ from zxkb.models import (
     Paragraph,
     SearchResult,
     ShowResult,
+    UpgradeReport,
 )
 from zxkb.render.safe import printable
 from zxkb.render.wrap import Piece, wrap
@@ -217,6 +218,17 @@ def docs(infos: list[DocInfo]) -> None:
         _print(out, head, hang="      ")
         detail = f"{d.paragraphs} paragraphs, {d.sections} sections · "
         _print(out, [_ref(detail, "dim"), _text(Path(d.source).name, "dim")], indent="      ", hang="      ")
+
+
+def upgrade(report: UpgradeReport) -> None:
+    done = []
+    if report.migrated_from is not None:
+        done.append(f"schema {report.migrated_from} -> {report.schema_version}")
+    if report.index_rebuilt:
+        done.append("index rebuilt")
+    if report.vocabulary_updated:
+        done.append("vocabulary brought up to date")
+    _print(_out(), [_text(f"{report.path}: " + (", ".join(done) if done else "up to date, nothing to do"))])
 
 
 def removed(infos: list[DocInfo]) -> None:

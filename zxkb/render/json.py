@@ -17,6 +17,7 @@ from zxkb.models import (
     Paragraph,
     SearchResult,
     ShowResult,
+    UpgradeReport,
 )
 
 
@@ -128,6 +129,10 @@ def export_line(p: Paragraph) -> dict[str, Any]:
         "title": p.title,
         "text": p.text,
     }
+
+
+def upgrade(report: UpgradeReport) -> dict[str, Any]:
+    return report._asdict()
 
 
 def removed(infos: list[DocInfo]) -> dict[str, Any]:

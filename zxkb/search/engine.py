@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 from zxkb.models import INDEXED, Hit, Kind, SearchResult
-from zxkb.search import snippet
+from zxkb.search import limits, snippet
 from zxkb.search.query import parse_query
 from zxkb.store import index, reads
 
@@ -31,6 +31,7 @@ def search(
     the exact hits (zxkb.approx); `total` counts them too. When nothing matches, the result carries the
     closest vocabulary terms as suggestions. Only these two cases import
     rapidfuzz; an ordinary search imports nothing beyond sqlite3."""
+    limits.check_query(text)
     query = parse_query(text)
     doc_ids = reads.resolve_docs(conn, doc)
     path = None

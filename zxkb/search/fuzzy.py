@@ -44,6 +44,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 from zxkb import pinyin, textnorm
 from zxkb.errors import QueryError
 from zxkb.models import FuzzyMatch, FuzzyResult
+from zxkb.search import limits
 from zxkb.store import reads, terms
 
 EXACT = 100.0
@@ -155,10 +156,16 @@ def find(
     limit: int | None = DEFAULT_LIMIT,
     min_score: float = DEFAULT_MIN_SCORE,
 ) -> FuzzyResult:
-    """The vocabulary terms closest to `query`, best first; `doc` as search's --doc."""
+    """The vocabulary terms closest to `query`, best first; `doc` as search's --doc.
+    A vocabulary that is behind the documents (an ingest interrupted between
+    storing documents and writing their terms) or of another version answers
+    with what it holds, and the result says so (zxkb upgrade brings it up to date:
+    a read never writes)."""
+    limits.check_term(query)
     if not textnorm.fold(query):
         raise QueryError("the query is empty", "give a term, for example: zxkb fuzzy 远程协商")
-    return find_terms(conn, query, reads.resolve_docs(conn, doc), limit=limit, min_score=min_score)
+    found = find_terms(conn, query, reads.resolve_docs(conn, doc), limit=limit, min_score=min_score)
+    return found._replace(warnings=terms.staleness(conn))
 
 
 def find_terms(
@@ -169,11 +176,7 @@ def find_terms(
     limit: int | None = DEFAULT_LIMIT,
     min_score: float = DEFAULT_MIN_SCORE,
 ) -> FuzzyResult:
-    """`find` for documents given by id (None: all). A vocabulary that is stale or
-    behind the documents (an ingest killed between storing documents and writing
-    their terms) is brought up to date first (terms.ready): only then does
-    this import the segmenter and pypinyin."""
-    terms.ready(conn)
+    """`find` for documents given by id (None: all)."""
     p = probe(query, terms.char_readings(conn, textnorm.fold(query)))
     rows: dict[str, tuple[str, str, str, int]] = {}
     for expr in match_expressions(p):

@@ -12,15 +12,23 @@ from zxkb.store import reads
 _REF = re.compile(r"^\s*(\d+)\s*[:：]\s*(\d+)\s*$")
 
 
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+MAX_CONTEXT = 100_000  # neighbours on each side: more than any report has
+
+
 def parse_ref(ref: str) -> tuple[int, int]:
     m = _REF.match(ref)
     if not m:
         raise ZxkbError(f"not a paragraph reference: {ref!r}", "write DOC:PARAGRAPH as search prints it, e.g. 1:27")
-    return int(m.group(1)), int(m.group(2))
+    doc, seq = m.group(1), m.group(2)
+    if len(doc) > 19 or len(seq) > 19 or int(doc) > MAX_ID or int(seq) > MAX_ID:
+        raise NotFound(f"no paragraph {ref.strip()}", "zxkb docs lists documents; zxkb search prints references")
+    return int(doc), int(seq)
 
 
 def show(conn: sqlite3.Connection, ref: str, context: int = 1) -> ShowResult:
     doc_id, seq = parse_ref(ref)
+    context = max(0, min(context, MAX_CONTEXT))
     para = reads.paragraph(conn, doc_id, seq)
     if para is None:
         raise NotFound(f"no paragraph {doc_id}:{seq}", "zxkb docs lists documents; zxkb search prints references")

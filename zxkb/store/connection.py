@@ -1,29 +1,60 @@
-"""Opening the database and running transactions: pragmas, migrations, the
-normaliser's version, BEGIN IMMEDIATE ... COMMIT and group commits."""
+"""Opening the database and running transactions.
+
+Two ways in:
+
+- **to read** (search, list, show, docs, export, fuzzy): the database is never
+  written, migrated, switched to another journal mode or created. A file we may
+  write is opened as usual with `PRAGMA query_only` (SQLite's own -wal/-shm of a
+  WAL database come and go with the connection); a file or folder we may not
+  write is opened `immutable` (nothing is created beside it), or `mode=ro`
+  when a write-ahead log is there to be read. A database that needs a migration
+  or a rebuilt index says so and names the command that does it (zxkb upgrade).
+- **to write** (ingest, rm, upgrade): migrated in one transaction that reads
+  the schema version again once it holds the write lock, so two processes
+  creating one database do not race; a writer that finds the lock taken waits
+  for it (saying so once, through `on_wait`) instead of failing after a timeout.
+"""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from zxkb import textnorm
-from zxkb.errors import DatabaseMissing, DatabaseUnreadable
+from zxkb.errors import DatabaseMissing, DatabaseUnreadable, NeedsUpgrade
 from zxkb.store import index, schema
 
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 10_000  # a reader in a database in rollback-journal mode waits this long for a writer
+LOCK_POLL_MS = 250  # a writer asks for the write lock this often while another holds it
 # 16 KiB pages: paragraphs (~650 bytes of text each) fill them better than 4 KiB
 # ones (at 100 MB of reports the paragraphs table had 16 MB of free space in
 # 4 KiB pages; 10% smaller, ingest 4% faster at 10 MB).
 PAGE_SIZE = 16_384
 CACHE_KIB = 65_536  # pages kept in memory, allocated as used: ingest is ~2x faster than with the 2 MB default
+UPGRADE_HINT = "run: zxkb upgrade --db {path} (it migrates the database and rebuilds what needs it)"
 
 
-def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
-    """Open the database at `path`, migrating it to this zxkb's schema.
-    Read commands pass create=False and get DatabaseMissing instead of a new file."""
+class Connection(sqlite3.Connection):
+    """sqlite3's connection, knowing what to do while it waits for the write lock."""
+
+    on_wait: Callable[[], None] | None = None
+    path: Path
+    migrated_from: int | None = None  # the schema version a write connection found, when it migrated
+    index_rebuilt = False  # whether a write connection rebuilt the index for this normaliser
+
+
+def connect(
+    path: Path, *, write: bool = False, create: bool = False, on_wait: Callable[[], None] | None = None
+) -> Connection:
+    """Open the database at `path` to read (the default) or to write. `create`
+    (with `write`) makes the file when it is missing; else DatabaseMissing.
+    `on_wait` is called once when a writer has to wait for another."""
     if not path.exists():
-        if not create:
+        if not (write and create):
             raise DatabaseMissing(
                 f"no database at {path}",
                 "ingest some reports first: zxkb ingest db/ (or pass --db PATH / set ZXKB_DB)",
@@ -31,12 +62,20 @@ def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
         path.parent.mkdir(parents=True, exist_ok=True)
     elif path.is_dir():
         raise DatabaseUnreadable(f"{path} is a folder, not a database file", "pass --db PATH/zxkb.db")
+    elif not write and path.stat().st_size == 0:
+        raise DatabaseUnreadable(
+            f"{path} is an empty file, not a zxkb database", "zxkb ingest creates a database; pass --db with its path"
+        )
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = _open(path, write)
     except sqlite3.Error as exc:
         raise DatabaseUnreadable(f"cannot open {path}: {exc}", "check the path and its permissions") from exc
+    conn.path, conn.on_wait = path, on_wait
     try:
-        _prepare(conn, path)
+        if write:
+            _prepare_to_write(conn, path)
+        else:
+            _check_to_read(conn, path)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise DatabaseUnreadable(
@@ -49,38 +88,116 @@ def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def _prepare(conn: sqlite3.Connection, path: Path) -> None:
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+def _open(path: Path, write: bool) -> Connection:
+    uri = f"file:{quote(os.fsencode(path.resolve()))}"
+    if write:
+        mode = "rwc"
+    elif os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        mode = "rw"  # query_only below; SQLite's -wal/-shm come and go with the connection
+    elif _wal_holds_data(path):
+        mode = "ro"  # the log must be read: SQLite reads it with a read-only -shm
+    else:
+        mode = "ro&immutable=1"  # nothing may be created beside it, and nothing is pending
+    conn = sqlite3.connect(
+        f"{uri}?mode={mode}", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, factory=Connection
+    )
+    assert isinstance(conn, Connection)
+    if not write:
+        conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+def _wal_holds_data(path: Path) -> bool:
+    try:
+        return Path(f"{path}-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _check_to_read(conn: Connection, path: Path) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     schema.check_version(version)
-    if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+    if version == 0:
+        what = "an SQLite database, but not a zxkb one" if _has_tables(conn) else "not a zxkb database"
+        raise DatabaseUnreadable(
+            f"{path} is {what}", "pass --db with the path of a zxkb database; zxkb ingest creates one"
+        )
+    if version < schema.SCHEMA_VERSION:
+        raise NeedsUpgrade(
+            f"{path} was made by an older zxkb (schema {version}; this one reads {schema.SCHEMA_VERSION})",
+            UPGRADE_HINT.format(path=path),
+        )
+    if _normaliser_version(conn) not in (None, CURRENT_NORMALISER):
+        raise NeedsUpgrade(
+            f"the index of {path} was built with another version of zxkb's text normaliser",
+            UPGRADE_HINT.format(path=path),
+        )
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    return bool(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+
+
+def _prepare_to_write(conn: Connection, path: Path) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {LOCK_POLL_MS}")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    schema.check_version(version)
+    if version == 0 and _has_tables(conn):
         raise DatabaseUnreadable(
             f"{path} is an SQLite database, but not a zxkb one",
             "pass --db with a new file name, or the path of a zxkb database",
         )
     if version == 0:  # a new file: only now can the page size change
         conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-        conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     if version < schema.SCHEMA_VERSION:
-        schema.migrate(conn)
-    _check_normaliser(conn)
+        with transaction(conn):
+            created = schema.migrate(conn)  # reads the version again, under the write lock
+        if created:
+            conn.execute("PRAGMA journal_mode = WAL")  # readers go on while ingest writes
+        else:
+            conn.migrated_from = version
+    if _normaliser_version(conn) != CURRENT_NORMALISER:
+        with transaction(conn):
+            if _normaliser_version(conn) != CURRENT_NORMALISER:  # again, under the write lock
+                index.rebuild(conn)
+                conn.index_rebuilt = True
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('norm_version', ?)", (CURRENT_NORMALISER,)
+                )
 
 
-def _check_normaliser(conn: sqlite3.Connection) -> None:
-    """Rebuild the FTS index when the normaliser changed since it was built."""
+CURRENT_NORMALISER = str(textnorm.VERSION)
+
+
+def _normaliser_version(conn: sqlite3.Connection) -> str | None:
+    """The version of the normaliser that built the index (None: not recorded,
+    in a database that has no paragraph yet, or from before it was recorded)."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'norm_version'").fetchone()
-    if row is not None and int(row[0]) == textnorm.VERSION:
-        return
-    with transaction(conn):
-        index.rebuild(conn)
-        conn.execute(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES ('norm_version', ?)",
-            (str(textnorm.VERSION),),
-        )
+    if row is None:
+        has_text = conn.execute("SELECT 1 FROM paragraphs LIMIT 1").fetchone() is not None
+        return "unknown" if has_text else None
+    return str(row[0]).strip()
+
+
+def begin(conn: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, waiting for as long as another process holds the write
+    lock (Ctrl-C stops the wait): concurrent ingests queue instead of failing."""
+    told = False
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+        if not told and isinstance(conn, Connection) and conn.on_wait is not None:
+            conn.on_wait()
+        told = True
+        time.sleep(LOCK_POLL_MS / 1000 / 4)
 
 
 class transaction:
@@ -97,7 +214,7 @@ class transaction:
     def __enter__(self) -> sqlite3.Connection:
         self.joined = self.conn.in_transaction
         if not self.joined:
-            self.conn.execute("BEGIN IMMEDIATE")
+            begin(self.conn)
         return self.conn
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
@@ -112,7 +229,8 @@ class group_commit:
     into a new segment that later merges rewrite: committing 10 reports at a time
     instead of one took FTS5 0.73 s instead of 1.09 s for 20 MB of reports.
     A crash loses at most the last `seconds` of work, in whole documents; an
-    exception rolls back that much and ends the ingest."""
+    exception rolls back that much and ends the ingest. Another writer waiting
+    for the lock (begin) goes on when the ingest ends."""
 
     def __init__(self, conn: sqlite3.Connection, seconds: float = 1.0) -> None:
         self.conn = conn
@@ -124,7 +242,7 @@ class group_commit:
         return self
 
     def _begin(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
+        begin(self.conn)
         self.started = time.monotonic()
 
     def tick(self) -> None:

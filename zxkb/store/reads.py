@@ -44,7 +44,8 @@ def resolve_docs(conn: sqlite3.Connection, spec: str | None) -> list[int] | None
     if spec is None:
         return None
     spec = spec.strip()
-    if spec.isdigit() and conn.execute("SELECT 1 FROM documents WHERE id = ?", (int(spec),)).fetchone():
+    is_id = spec.isascii() and spec.isdigit() and len(spec) <= 18  # SQLite's integers are 64-bit
+    if is_id and conn.execute("SELECT 1 FROM documents WHERE id = ?", (int(spec),)).fetchone():
         return [int(spec)]
     key = textnorm.fold(spec)
     ids = [

@@ -155,18 +155,34 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(conn: sqlite3.Connection) -> None:
-    """Bring the database to SCHEMA_VERSION, one migration per transaction."""
+def migrate(conn: sqlite3.Connection) -> bool:
+    """Bring the database to SCHEMA_VERSION, inside the caller's write
+    transaction (zxkb.store.connection): the version is read here, under the
+    lock, so a process that waited while another created the database finds
+    nothing left to do. Returns whether the database was new (version 0)."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     check_version(version)
     for number in range(version + 1, SCHEMA_VERSION + 1):
-        script = f"BEGIN IMMEDIATE; {MIGRATIONS[number - 1]}; PRAGMA user_version = {number}; COMMIT;"
-        try:
-            conn.executescript(script)
-        except BaseException:
-            if conn.in_transaction:
-                conn.rollback()
-            raise
+        for statement in statements(MIGRATIONS[number - 1]):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {number}")
+    return bool(version == 0)
+
+
+def statements(script: str) -> list[str]:
+    """The SQL statements of a script, whole (a trigger's body included):
+    executescript cannot run inside an open transaction, so each runs alone."""
+    out: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip().strip(";").strip():
+                out.append(current.strip())
+            current = ""
+    if current.strip():
+        out.append(current.strip())
+    return out
 
 
 def check_version(version: int) -> None:

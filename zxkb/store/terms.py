@@ -42,6 +42,21 @@ def ready(conn: sqlite3.Connection) -> None:
         update_vocabulary(conn)
 
 
+def staleness(conn: sqlite3.Connection) -> tuple[str, ...]:
+    """What a reader should know about the vocabulary it reads (empty when it is
+    current): made by another version, or behind the documents."""
+    if conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None:
+        return ()
+    notes = []
+    row = conn.execute("SELECT value FROM meta WHERE key = 'vocab_version'").fetchone()
+    if row is None or row[0] != _vocab_stamp():
+        notes.append("the vocabulary was made by another version of zxkb, or not at all")
+    behind = conn.execute("SELECT count(*) FROM documents WHERE id > ?", (_vocab_upto(conn),)).fetchone()[0]
+    if behind:
+        notes.append(f"the terms of {behind} document{'s' if behind != 1 else ''} are not in the vocabulary yet")
+    return tuple(f"{note}: zxkb upgrade brings it up to date" for note in notes)
+
+
 def rebuild_vocabulary(conn: sqlite3.Connection) -> None:
     """Empty the vocabulary (one transaction), then extract every document's
     terms again (update_vocabulary). Interrupted, it resumes where it stopped."""

@@ -114,6 +114,8 @@ class KnowledgeBase:
         from zxkb.search import fuzzy
 
         score = fuzzy.DEFAULT_MIN_SCORE if min_score is None else min_score
+        if not 0 <= score <= 100:  # nan too
+            raise UsageError(f"--min-score must be between 0 and 100, not {score}", "e.g. --min-score 60")
         with failures.translated(self.path):
             return fuzzy.find(self.conn, term, doc=doc, limit=_limit(limit), min_score=score)
 

@@ -151,6 +151,7 @@ class IngestReport(NamedTuple):
     ingested: tuple[dict[str, object], ...]
     skipped: tuple[dict[str, object], ...]
     errors: tuple[dict[str, object], ...]
+    missing: tuple[dict[str, object], ...] = ()  # stored from a file that no longer holds them
 
 
 class UpgradeReport(NamedTuple):

@@ -267,9 +267,24 @@ def parse(argv: list[str]) -> Command | int:
             return 1
         if not isinstance(exc, _click_exception()):
             raise
-        exc.show()  # type: ignore[attr-defined]
+        _usage_error(exc)
         return int(exc.exit_code)  # type: ignore[attr-defined]
     return command if callable(command) else int(command or 0)
+
+
+def _usage_error(exc: Exception) -> None:
+    """A usage error as every other error: the usage line, `Error: …`, `Hint: …` (on stderr)."""
+    from zxkb.render.output import error, message
+
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        message(ctx.get_usage())
+    path = ctx.command_path if ctx is not None else "zxkb"
+    hint = f"{path} --help shows every option"
+    option = getattr(exc, "option_name", None) or ""
+    if path.endswith("search") and option.startswith("-") and not option.isascii():
+        hint = "a query with -term exclusions goes after --: zxkb search -- 协商 -监督"
+    error(exc.format_message(), hint)  # type: ignore[attr-defined]
 
 
 def _click_exception() -> type[Exception]:

@@ -38,6 +38,7 @@ class PreparedRecord:
     content_hash: str
     prepared: PreparedDocument | None  # None: already ingested (known hash) or not a report
     not_report: str | None = None  # why it is not a report
+    key: str | None = None  # what the record is, in a file of many (record_key): its url, or title and year
 
 
 @dataclass(frozen=True)
@@ -62,16 +63,26 @@ def prepare_record(record: Record, known: frozenset[str] = frozenset()) -> Prepa
     """One record of a file, parsed and prepared unless its text is among the
     `known` content hashes (already stored: the caller says by which document)."""
     content_hash = hashlib.sha256(record.text.encode("utf-8")).hexdigest()
+    key = record_key(record.meta)
     if content_hash in known:
-        return PreparedRecord(record.source, record.encoding, content_hash, None)
+        return PreparedRecord(record.source, record.encoding, content_hash, None, key=key)
     meta = {"name": Path(record.source.split("#")[0]).stem, **record.meta}
     doc = parse_report(record.text, meta)
     chars = body_chars(doc)
     if chars < MIN_REPORT_CHARS:
-        return PreparedRecord(
-            record.source, record.encoding, content_hash, None, f"not a report: {chars} characters of text"
-        )
-    return PreparedRecord(record.source, record.encoding, content_hash, prepare_document(doc))
+        why = f"not a report: {chars} characters of text"
+        return PreparedRecord(record.source, record.encoding, content_hash, None, why, key=key)
+    return PreparedRecord(record.source, record.encoding, content_hash, prepare_document(doc), key=key)
+
+
+def record_key(meta: dict[str, str]) -> str | None:
+    """What a record of a CSV or JSON file is, whatever its position: its own url,
+    else its title and year (folded), else None (its text alone says)."""
+    if meta.get("url"):
+        return f"url:{meta['url'].strip()}"
+    if meta.get("title") and meta.get("year"):
+        return f"title:{textnorm.fold(meta['title'])}|{meta['year'].strip()}"
+    return None
 
 
 def read_file(path: Path, read: ReadOptions, max_bytes: int = MAX_BYTES) -> list[Record]:

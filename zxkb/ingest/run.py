@@ -16,8 +16,9 @@ from typing import cast
 from zxkb.errors import InputError
 from zxkb.formats import SUFFIXES, ReadOptions
 from zxkb.ingest import workers
-from zxkb.ingest.prepare import MAX_BYTES, FileFailure, PreparedRecord, prepare_file
-from zxkb.models import KINDS, SET_ASIDE, IngestReport
+from zxkb.ingest.prepare import MAX_BYTES, FileFailure, prepare_file
+from zxkb.ingest.records import FileOutcome, store_file
+from zxkb.models import IngestReport
 from zxkb.store import connection, documents, terms
 
 # A folder's own documentation is not a report; name such a file to ingest it.
@@ -69,56 +70,19 @@ def ingest_file(
     path: Path,
     options: IngestOptions | None = None,
     vocabulary: terms.VocabularyBatch | None = None,
-) -> list[dict[str, object]]:
-    """Ingest the reports in one file, in this process. Returns, per report, what
-    was stored or {"source", "skipped": reason}. Their terms go into `vocabulary`
-    (the caller flushes it), else to the vocabulary at once."""
+) -> FileOutcome:
+    """Ingest the reports in one file, in this process (zxkb.ingest.records says
+    which stored document each is). Their terms go into `vocabulary` (the caller
+    flushes it), else to the vocabulary at once."""
     options = options or IngestOptions()
     prepared = prepare_file(path, options.read, options.max_bytes)
     if isinstance(prepared, FileFailure):
         raise InputError(prepared.message, prepared.hint)
     batch = vocabulary if vocabulary is not None else terms.VocabularyBatch(conn)
-    results = [store_record(conn, record, batch, replace=options.replace) for record in prepared]
+    outcome = store_file(conn, str(path.resolve()), prepared, batch, replace=options.replace)
     if vocabulary is None:
         batch.flush()
-    return results
-
-
-def store_record(
-    conn: sqlite3.Connection,
-    record: PreparedRecord,
-    vocabulary: terms.VocabularyBatch,
-    *,
-    replace: bool = False,
-) -> dict[str, object]:
-    """Store one prepared report, unless it is stored already, changed without
-    --replace, or not a report; its terms go to `vocabulary` once it is stored."""
-    existing = documents.find_by_hash(conn, record.content_hash)
-    if existing is not None:
-        return {"source": record.source, "skipped": f"already ingested as document {existing}"}
-    previous = documents.find_by_source(conn, record.source)
-    if previous is not None and not replace:
-        return {
-            "source": record.source,
-            "skipped": f"changed since it was ingested as document {previous}; --replace replaces it",
-        }
-    if record.prepared is None:
-        # not a report; or a known text whose document went while this was prepared: not worth a retry
-        return {"source": record.source, "skipped": record.not_report or "already ingested"}
-    doc = record.prepared.doc
-    doc_id = documents.add_document(conn, record.prepared, record.source, record.content_hash, replaces=previous)
-    vocabulary.add(doc_id, record.prepared.terms)
-    counts = {kind: sum(1 for b in doc.blocks if b.kind == kind) for kind in KINDS}
-    return {
-        "doc": doc_id,
-        "source": record.source,
-        "title": doc.title,
-        "paragraphs": counts["body"],
-        "sections": len(doc.sections),
-        "set_aside": {kind: counts[kind] for kind in SET_ASIDE},
-        "encoding": record.encoding,
-        **({"replaced": previous} if previous is not None else {}),
-    }
+    return outcome
 
 
 def ingest_paths(
@@ -131,19 +95,24 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest every report file under `paths`; `on_file(done, total, path)` is
     called before each file is stored (for a progress bar). Files are prepared
-    (read, parsed, their terms extracted) by `jobs` processes (zxkb.workers) and
-    stored here, in order, committed about once a second (zxkb.store.connection.group_commit).
-    The vocabulary is written in batches and brought up to date at the end (also
-    with the terms of documents that an earlier, interrupted ingest stored)."""
+    (read, parsed, their terms extracted) by `jobs` processes (zxkb.ingest.workers)
+    and stored here, in order, committed about once a second
+    (zxkb.store.connection.group_commit). The vocabulary is written in batches and
+    brought up to date at the end (also with the terms of documents that an
+    earlier, interrupted ingest stored). With --replace every record is prepared:
+    a text stored at the start may be replaced before its turn comes."""
     options = options or IngestOptions()
     files, errors = collect(paths)
     vocabulary = terms.VocabularyBatch(conn)
     ingested: list[dict[str, object]] = []
     skipped: list[dict[str, object]] = []
+    missing: list[dict[str, object]] = []
+
+    def known() -> frozenset[str]:
+        return frozenset() if options.replace else documents.content_hashes(conn)
+
     with connection.group_commit(conn) as group:
-        prepared_files = workers.prepared_files(
-            files, options.read, options.max_bytes, jobs, known=lambda: documents.content_hashes(conn)
-        )
+        prepared_files = workers.prepared_files(files, options.read, options.max_bytes, jobs, known=known)
         for done, (path, prepared) in enumerate(zip(files, prepared_files, strict=True)):
             if on_file:
                 on_file(done, len(files), path)
@@ -151,15 +120,13 @@ def ingest_paths(
                 hint = {"hint": prepared.hint} if prepared.hint else {}
                 errors.append({"source": str(path), "error": prepared.message, **hint})
                 continue
-            for record in prepared:
-                result = store_record(conn, record, vocabulary, replace=options.replace)
-                if "skipped" in result:
-                    skipped.append({"source": result["source"], "reason": result["skipped"]})
-                else:
-                    ingested.append(result)
+            outcome = store_file(conn, str(path.resolve()), prepared, vocabulary, replace=options.replace)
+            ingested += outcome.ingested
+            skipped += outcome.skipped
+            missing += outcome.missing
             group.tick()
         vocabulary.flush()
-    return IngestReport(tuple(ingested), tuple(skipped), tuple(errors))
+    return IngestReport(tuple(ingested), tuple(skipped), tuple(errors), tuple(missing))
 
 
 def summary(report: IngestReport) -> str:

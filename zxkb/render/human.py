@@ -295,6 +295,10 @@ def ingest(report: IngestReport) -> None:
         _print(out, pieces, hang="    ")
     for item in report.skipped:
         _print(out, [_ref("skipped ", "yellow"), _text(f"{item['source']}: {item['reason']}")], hang="    ")
+    for item in report.missing:
+        what = "removed" if item["removed"] else "kept; --replace removes it"
+        note = f"{item['title']}: no longer in {item['source']} ({what})"
+        _print(out, [_ref("missing ", "yellow"), _ref(f"doc {item['doc']} ", "magenta"), _text(note)], hang="    ")
     err = _err()
     for item in report.errors:
         _print(err, [_ref("Error: ", "red"), _text(f"{item['source']}: {item['error']}")], hang="    ")

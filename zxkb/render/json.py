@@ -140,4 +140,9 @@ def removed(infos: list[DocInfo]) -> dict[str, Any]:
 
 
 def ingest(report: IngestReport) -> dict[str, Any]:
-    return {"ingested": list(report.ingested), "skipped": list(report.skipped), "errors": list(report.errors)}
+    return {
+        "ingested": list(report.ingested),
+        "skipped": list(report.skipped),
+        "errors": list(report.errors),
+        "missing": list(report.missing),
+    }

@@ -75,6 +75,7 @@ def connect(
         if write:
             _prepare_to_write(conn, path)
         else:
+            conn = _readable(conn, path)
             _check_to_read(conn, path)
     except sqlite3.DatabaseError as exc:
         conn.close()
@@ -105,6 +106,28 @@ def _open(path: Path, write: bool) -> Connection:
     if not write:
         conn.execute("PRAGMA query_only = ON")
     return conn
+
+
+def _readable(conn: Connection, path: Path) -> Connection:
+    """A read connection that can read: where SQLite cannot make the files a
+    WAL database's readers share (a full disk, say), the file is read as it is
+    (immutable), and the empty files that failed attempt left are removed."""
+    beside = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    there = [p.exists() for p in beside]
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+    for p, existed in zip(beside, there, strict=True):
+        if not existed and p.exists():
+            p.unlink(missing_ok=True)
+    uri = f"file:{quote(os.fsencode(path.resolve()))}?mode=ro&immutable=1"
+    fallback = sqlite3.connect(uri, uri=True, isolation_level=None, factory=Connection)
+    assert isinstance(fallback, Connection)
+    fallback.path, fallback.on_wait = path, conn.on_wait
+    fallback.execute("PRAGMA query_only = ON")
+    return fallback
 
 
 def _wal_holds_data(path: Path) -> bool:

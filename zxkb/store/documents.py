@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from zxkb.errors import NotFound
 from zxkb.models import DocInfo
@@ -32,6 +32,35 @@ def find_by_source(conn: sqlite3.Connection, source: str) -> int | None:
     return row[0] if row else None
 
 
+class StoredRecord(NamedTuple):
+    doc_id: int
+    source: str
+    record_key: str | None
+    content_hash: str
+    title: str
+
+
+def from_file(conn: sqlite3.Connection, file: str) -> list[StoredRecord]:
+    """The documents stored from the file at `file` (its records, for a CSV or
+    JSON file of many), in id order. Documents stored before their file was
+    recorded are found by their source: the file's path, or the path and `#N`."""
+    rows = conn.execute(
+        "SELECT id, source, record_key, content_hash, title FROM documents"
+        " WHERE file = ? OR (file IS NULL AND (source = ? OR substr(source, 1, length(?) + 1) = ? || '#'))"
+        " ORDER BY id",
+        (file, file, file, file),
+    ).fetchall()
+    return [StoredRecord(*row) for row in rows]
+
+
+def move(conn: sqlite3.Connection, doc_id: int, source: str, file: str, record_key: str | None) -> None:
+    """A stored record that moved inside its file (`path#2` is now `path#3`): its source follows."""
+    with transaction(conn):
+        conn.execute(
+            "UPDATE documents SET source = ?, file = ?, record_key = ? WHERE id = ?", (source, file, record_key, doc_id)
+        )
+
+
 def remove_documents(conn: sqlite3.Connection, doc_ids: Iterable[int]) -> list[DocInfo]:
     """Remove documents (each in a transaction of its own) with their sections,
     paragraphs, index entries and terms; returns what was removed, in the order
@@ -43,11 +72,11 @@ def remove_documents(conn: sqlite3.Connection, doc_ids: Iterable[int]) -> list[D
         raise NotFound(f"no document {missing[0]}", "zxkb docs lists the documents with their ids; nothing was removed")
     for doc_id in wanted:
         with transaction(conn):
-            _delete_document(conn, doc_id)
+            delete_document(conn, doc_id)
     return [known[d] for d in wanted]
 
 
-def _delete_document(conn: sqlite3.Connection, doc_id: int) -> bool:
+def delete_document(conn: sqlite3.Connection, doc_id: int) -> bool:
     terms.remove_document_terms(conn, doc_id)
     index.remove_document(conn, doc_id)
     conn.execute("DELETE FROM paragraphs WHERE doc_id = ?", (doc_id,))
@@ -61,6 +90,8 @@ def add_document(
     source: str,
     content_hash: str,
     *,
+    file: str | None = None,
+    record_key: str | None = None,
     replaces: int | None = None,
 ) -> int:
     """Store a prepared document, its sections, paragraphs and index entries in
@@ -73,11 +104,23 @@ def add_document(
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     with transaction(conn):
         if replaces is not None:
-            _delete_document(conn, replaces)
+            delete_document(conn, replaces)
         cur = conn.execute(
-            "INSERT INTO documents(title, subtitle, author, date, year, region, source, content_hash, ingested_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc.title, doc.subtitle, doc.author, doc.date, doc.year, doc.region, source, content_hash, now),
+            "INSERT INTO documents(title, subtitle, author, date, year, region, source, content_hash, ingested_at,"
+            " file, record_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc.title,
+                doc.subtitle,
+                doc.author,
+                doc.date,
+                doc.year,
+                doc.region,
+                source,
+                content_hash,
+                now,
+                file,
+                record_key,
+            ),
         )
         doc_id = int(cur.lastrowid or 0)
         section_ids: dict[str, int] = {}

@@ -42,7 +42,11 @@ def explain(exc: sqlite3.Error, path: Path) -> ZxkbError:
             f"the disk that holds {path} is full ({_free_space(path)})",
             "free some space and run the command again: what was stored before is kept",
         )
-    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+    if "not a database" in lowered:
+        return DatabaseUnreadable(
+            f"{path} is not a zxkb database, or is damaged ({message})", "pass --db with the path of a zxkb database"
+        )
+    if "malformed" in lowered or "corrupt" in lowered:
         return _damaged(path, message)
     if lowered.startswith(("no such table", "no such column")):
         return _damaged(path, f"{message} (a zxkb database has it: the file was changed by another program)")

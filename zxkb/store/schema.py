@@ -150,6 +150,17 @@ MIGRATIONS: tuple[str, ...] = (
         chars, syllables, content='', tokenize='unicode61 remove_diacritics 0', detail=column, columnsize=0
     );
     """,
+    # 4: which record of which file a document came from, so that a file of many
+    # reports (CSV, JSON) ingested again matches its records by what they are,
+    # not by their position: `file` is the file's path (null for documents stored
+    # before this migration: their source names it), `record_key` the record's
+    # own key (url:…, title:…|year), null where it has none.
+    """
+    ALTER TABLE documents ADD COLUMN file TEXT;
+    ALTER TABLE documents ADD COLUMN record_key TEXT;
+    CREATE INDEX documents_file ON documents(file);
+    CREATE INDEX documents_source ON documents(source);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -27,7 +27,7 @@ def check_vocabulary(conn: sqlite3.Connection) -> None:
     """Build the vocabulary when it is missing or was made by another vocab or
     normaliser version (a database made before the vocabulary existed, say)."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'vocab_version'").fetchone()
-    if row is not None and row[0] == _vocab_stamp():
+    if row is not None and row[0] == _vocab_stamp() and _upto_valid(conn):
         return
     rebuild_vocabulary(conn)
 
@@ -49,8 +49,9 @@ def staleness(conn: sqlite3.Connection) -> tuple[str, ...]:
         return ()
     notes = []
     row = conn.execute("SELECT value FROM meta WHERE key = 'vocab_version'").fetchone()
-    if row is None or row[0] != _vocab_stamp():
+    if row is None or row[0] != _vocab_stamp() or not _upto_valid(conn):
         notes.append("the vocabulary was made by another version of zxkb, or not at all")
+        return tuple(f"{note}: zxkb upgrade brings it up to date" for note in notes)
     behind = conn.execute("SELECT count(*) FROM documents WHERE id > ?", (_vocab_upto(conn),)).fetchone()[0]
     if behind:
         notes.append(f"the terms of {behind} document{'s' if behind != 1 else ''} are not in the vocabulary yet")
@@ -109,8 +110,15 @@ class VocabularyBatch:
 
 
 def _vocab_upto(conn: sqlite3.Connection) -> int:
+    """The last document whose terms are in (0 when not recorded). Not a number
+    (the file was edited): check_vocabulary rebuilds the vocabulary."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'vocab_upto'").fetchone()
     return int(row[0]) if row else 0
+
+
+def _upto_valid(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'vocab_upto'").fetchone()
+    return row is None or str(row[0]).strip().isdigit()
 
 
 def _set_vocab_upto(conn: sqlite3.Connection, doc_id: int) -> None:

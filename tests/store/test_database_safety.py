@@ -182,3 +182,26 @@ def test_writers_queue_and_creators_do_not_race(tmp_path: Path) -> None:
     assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 12
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
+
+
+def test_a_writer_waits_for_the_lock_and_says_so(db: Path) -> None:
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process is writing
+    variant = db.parent / "variant.txt"
+    variant.write_text(SEED.read_text(encoding="utf-8").replace("2019年", "1999年"), encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "zxkb", "ingest", str(variant), "--db", str(db), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.stderr is not None
+    first = proc.stderr.readline()  # blocks until zxkb says something
+    assert first.startswith("waiting for another zxkb process to finish writing to")
+    assert proc.poll() is None  # still waiting, not failed
+    holder.execute("COMMIT")
+    holder.close()
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert len(json.loads(out)["ingested"]) == 1

@@ -41,6 +41,7 @@ class Block(NamedTuple):
     section: str | None = None  # path of the innermost section
     title: str | None = None  # initiative title (body) or heading title
     role: str | None = None  # front matter: title, subtitle, author, date, caption, credit, salutation
+    page: int | None = None  # the page it starts on (PDF), else None
 
 
 class ParsedDocument(NamedTuple):
@@ -53,6 +54,7 @@ class ParsedDocument(NamedTuple):
     blocks: tuple[Block, ...]
     sections: tuple[ParsedSection, ...]
     joined_breaks: int = 0  # paragraphs rejoined across page breaks
+    pages: int | None = None  # the page count of a PDF, else None
 
 
 # --- results -------------------------------------------------------------
@@ -69,6 +71,7 @@ class DocInfo(NamedTuple):
     sections: int
     year: int | None
     region: str | None
+    pages: int | None = None  # a PDF's page count, else None
 
 
 class Paragraph(NamedTuple):
@@ -81,6 +84,7 @@ class Paragraph(NamedTuple):
     section_title: str | None
     title: str | None
     text: str
+    page: int | None = None  # the page it starts on (PDF sources), else None
 
     @property
     def ref(self) -> str:

@@ -14,6 +14,7 @@ class Record:
     source: str  # the file's path; `path#N` for the N-th record (1-based) of a multi-report file
     meta: dict[str, str] = field(default_factory=dict)  # title, year, date, region, url (+ congress, type, ...)
     encoding: str | None = None
+    pages: int | None = None  # a PDF's page count: its text is paged (zxkb.parse.pages), else None
 
 
 @dataclass(frozen=True)

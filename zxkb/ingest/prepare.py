@@ -67,7 +67,7 @@ def prepare_record(record: Record, known: frozenset[str] = frozenset()) -> Prepa
     if content_hash in known:
         return PreparedRecord(record.source, record.encoding, content_hash, None, key=key)
     meta = {"name": Path(record.source.split("#")[0]).stem, **record.meta}
-    doc = parse_report(record.text, meta)
+    doc = parse_report(record.text, meta, pages=record.pages)
     chars = body_chars(doc)
     if chars < MIN_REPORT_CHARS:
         why = f"not a report: {chars} characters of text"

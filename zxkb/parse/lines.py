@@ -8,6 +8,11 @@ lines of a report, before anything is classified:
   `政府工作报\\n告`, `“\\n十三五\\n”`), unless a line is indented as a new paragraph;
 - an orphan section number (`一、` alone on a line) joins the text that follows;
 - a whole report on one line is split at paragraph marks and headings.
+
+Paged text (a PDF's, made by zxkb.parse.pages) is read as it is written:
+paragraphs separated by blank lines, a PAGE_BREAK line between pages (each
+paragraph knows the page it starts on), chrome lines opening with CHROME_MARK.
+In other text these characters mean nothing (they are whitespace).
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ _MARKUP_LINE = re.compile(r"^([-*•·]\s|#{1,6}\s|\*\*)")  # a markdown list it
 _SALUTATION = re.compile(r"(?<=[^\s。！？!?])(?=各位代表[：:！!])")  # glued to the line before it
 _ORPHAN_NUMBER = re.compile(rf"^([{NUMERAL_CHARS}]+、|[(（][{NUMERAL_CHARS}]+[)）]|第[{NUMERAL_CHARS}]+[章部分节])$")
 
+PAGE_BREAK = "\f"  # a line of its own in paged text: the next page starts
+CHROME_MARK = "\x1c"  # opens a line of paged text that is page chrome (running header, page number)
+
 LONG_LINE = 2000  # a line this long holds many paragraphs
 BLANK_MODE_RATIO = 0.2  # blocks per non-empty line above which blank lines separate paragraphs
 BLANK_MODE_BLOCKS = 3
@@ -39,6 +47,8 @@ class RawPara:
     md_level: int = 0  # markdown heading level (# count), 0 if none
     bold: bool = False  # the whole line was **bold**
     bullet: bool = False  # a `- ` / `* ` / `• ` list item
+    page: int | None = None  # paged text: the page the paragraph starts on
+    chrome: bool = False  # paged text: a running header, footer or page number
 
     @property
     def markup(self) -> bool:
@@ -100,8 +110,7 @@ def _split_long(text: str) -> list[str]:
     return out
 
 
-def raw_paragraphs(text: str) -> list[RawPara]:
-    text = _LITERAL_CODEPOINT.sub(_codepoint, _HTML_COMMENT.sub("\n", text))
+def _pieces(text: str) -> list[str]:
     blocks = _blocks(text)
     lines = sum(len(b) for b in blocks)
     blank_mode = len(blocks) >= BLANK_MODE_BLOCKS and len(blocks) / lines >= BLANK_MODE_RATIO
@@ -120,16 +129,53 @@ def raw_paragraphs(text: str) -> list[RawPara]:
             joiner = " " if current and line[:1].isspace() else ""
             current += joiner + _drop_zero_width(line).strip()
         pieces.append(current)
+    return pieces
+
+
+def _paged_pieces(text: str) -> list[tuple[str, int, bool]]:
+    """(paragraph, page, chrome) of paged text."""
+    pieces: list[tuple[str, int, bool]] = []
+    page = 1
+    current: list[str] = []
+
+    def flush() -> None:
+        if current:
+            pieces.append(("".join(part.strip() for part in current), page, False))
+            current.clear()
+
+    for line in text.split("\n"):
+        if line == PAGE_BREAK:
+            flush()
+            page += 1
+        elif line.startswith(CHROME_MARK):
+            flush()
+            pieces.append((line[len(CHROME_MARK) :].strip(), page, True))
+        elif not line.strip():
+            flush()
+        else:
+            current.append(line)
+    flush()
+    return pieces
+
+
+def raw_paragraphs(text: str, paged: bool = False) -> list[RawPara]:
+    text = _LITERAL_CODEPOINT.sub(_codepoint, _HTML_COMMENT.sub("\n", text))
+    pieces: list[tuple[str, int | None, bool]] = []
+    pieces.extend(_paged_pieces(text) if paged else ((piece, None, False) for piece in _pieces(text)))
     paras: list[RawPara] = []
-    for piece in pieces:
+    for piece, page, chrome in pieces:
         piece = _drop_zero_width(piece).strip()
         if not piece:
             continue
+        if chrome:
+            paras.append(RawPara(piece, page=page, chrome=True))
+            continue
         for part in _split_long(piece) if len(piece) > LONG_LINE else _SALUTATION.split(piece):
             para = _strip_markup(part.strip())
+            para.page = page
             if not para.text:
                 continue
-            if paras and _ORPHAN_NUMBER.match(paras[-1].text) and not para.markup:
+            if paras and _ORPHAN_NUMBER.match(paras[-1].text) and not para.markup and not paras[-1].chrome:
                 paras[-1].text += para.text
                 continue
             paras.append(para)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 from zxkb.models import Block, Kind, ParsedDocument, ParsedSection
 from zxkb.numbering import make_path
@@ -117,7 +118,9 @@ def _kinds(paras: list[RawPara], fm: frontmatter.FrontMatter, is_chrome: list[bo
     kinds: list[Kind] = []
     for i, p in enumerate(paras):
         kind: Kind
-        if i < fm.end:
+        if p.chrome:  # paged text: a running header, footer or page number
+            kind = "chrome"
+        elif i < fm.end:
             kind = "chrome" if is_chrome[i] else "front"
         elif i >= noise_start:
             kind = "noise"
@@ -131,11 +134,12 @@ def _kinds(paras: list[RawPara], fm: frontmatter.FrontMatter, is_chrome: list[bo
     return kinds
 
 
-def parse_report(text: str, meta: Mapping[str, str] | None = None) -> ParsedDocument:
+def parse_report(text: str, meta: Mapping[str, str] | None = None, pages: int | None = None) -> ParsedDocument:
     """Parse a report's text (`\\n` line endings) into a ParsedDocument. `meta` is
-    what the file itself says (title, year, date, region), used where the text is silent."""
+    what the file itself says (title, year, date, region), used where the text is silent.
+    `pages`: the text is paged (a PDF's, see zxkb.parse.pages) and has that many pages."""
     meta = meta or {}
-    paras = raw_paragraphs(text)
+    paras = raw_paragraphs(text, paged=pages is not None)
     texts = [p.text for p in paras]
     is_chrome = [flag and not p.markup for flag, p in zip(chrome.chrome_flags(texts), paras, strict=True)]
     fm = frontmatter.front_matter(texts, is_chrome, [p.md_level for p in paras])
@@ -152,7 +156,7 @@ def parse_report(text: str, meta: Mapping[str, str] | None = None) -> ParsedDocu
                 last_body.text += sep + p.text
                 joined += 1
                 continue
-            p = RawPara(p.text, p.md_level, p.bold, p.bullet)
+            p = replace(p)
             last_body = p
         elif kind not in ("chrome", "duplicate"):
             last_body = None
@@ -175,12 +179,13 @@ def parse_report(text: str, meta: Mapping[str, str] | None = None) -> ParsedDocu
             current = sec
             if sec.level == 1:
                 top = sec
-            blocks.append(Block("body" if h.run_in else "heading", p.text, section=sec.path, title=h.title))
+            line_kind: Kind = "body" if h.run_in else "heading"
+            blocks.append(Block(line_kind, p.text, section=sec.path, title=h.title, page=p.page))
         elif kind == "body":
             section = current.path if current else None
-            blocks.append(Block("body", p.text, section=section, title=initiative_title(p.text)))
+            blocks.append(Block("body", p.text, section=section, title=initiative_title(p.text), page=p.page))
         else:
-            blocks.append(Block(kind, p.text, role=role))
+            blocks.append(Block(kind, p.text, role=role, page=p.page))
 
     title = meta.get("title") or fm.title or meta.get("name") or next((b.text for b in blocks if b.kind == "body"), "")
     date = fm.date
@@ -194,6 +199,7 @@ def parse_report(text: str, meta: Mapping[str, str] | None = None) -> ParsedDocu
         blocks=tuple(blocks),
         sections=tuple(sections),
         joined_breaks=joined,
+        pages=pages,
     )
 
 

@@ -124,11 +124,15 @@ class _Typesetter:
         limit = first_width
         for ch in text:
             if pdfmetrics.stringWidth(current + ch, FONT, size) > limit + 0.01 and current:
-                if ch in NO_LINE_START:
-                    current += ch  # hangs past the margin
+                fits = pdfmetrics.stringWidth(current, FONT, size) <= limit + 0.01
+                if ch in NO_LINE_START and fits:
+                    current += ch  # one punctuation mark hangs past the margin
                     continue
+                carried = ""
+                if ch in NO_LINE_START and len(current) > 2:  # no room to hang: the last character goes along
+                    current, carried = current[:-1], current[-1]
                 lines.append(current)
-                current, limit = "", width
+                current, limit = carried, width
             current += ch
         if current:
             lines.append(current)

@@ -102,6 +102,7 @@ def test_docs_metadata(seeded: Cli) -> None:
         "sections": 14,
         "year": 2020,
         "region": "株洲市",
+        "pages": None,
     }
 
 
@@ -124,7 +125,8 @@ def test_export_every_paragraph(seeded: Cli) -> None:
     assert [r["paragraph"] for r in rows] == list(range(1, len(rows) + 1))
     kinds = {k: sum(r["kind"] == k for r in rows) for k in ("body", "heading", "front", "noise", "chrome", "duplicate")}
     assert kinds == {"body": 46, "heading": 12, "front": 7, "noise": 10, "chrome": 0, "duplicate": 0}
-    assert set(rows[0]) == {"ref", "doc", "section", "paragraph", "kind", "title", "text"}
+    assert set(rows[0]) == {"ref", "doc", "section", "paragraph", "kind", "title", "text", "page"}
+    assert {r["page"] for r in rows} == {None}  # a text file has no pages
     only_noise = seeded("export", "--kind", "noise").stdout.splitlines()
     assert len(only_noise) == 10
 

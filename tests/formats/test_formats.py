@@ -319,8 +319,8 @@ def test_folder_ingest_picks_up_every_format(tmp_path: Path) -> None:
     for name in ("a.txt", "b.md", "c.csv", "d.jsonl", "e.json", "f.html", "g.htm", "h.docx", "i.pdf", "j.doc"):
         (tmp_path / name).write_bytes(b"x")
     files, errors = collect([tmp_path])
-    assert [f.name for f in files] == ["a.txt", "b.md", "c.csv", "d.jsonl", "e.json", "f.html", "g.htm", "h.docx"]
-    assert errors == [] and {".csv", ".jsonl", ".json", ".html", ".htm", ".docx"} <= set(SUFFIXES)
+    assert [f.name for f in files] == ["a.txt", "b.md", "c.csv", "d.jsonl", "e.json", "f.html", "g.htm", "h.docx", "i.pdf"]
+    assert errors == [] and {".csv", ".jsonl", ".json", ".html", ".htm", ".docx", ".pdf"} <= set(SUFFIXES)
 
 
 def test_cli_text_field(cli: Cli, tmp_path: Path) -> None:
@@ -349,7 +349,8 @@ def test_formats_are_imported_lazily() -> None:
         "from pathlib import Path\n"
         "from zxkb.formats import read_records\n"
         f"read_records(Path('seed.txt'), {SEED_TEXT[:100].encode()!r})\n"
-        "loaded = [m for m in sys.modules if m.split('.')[0] in ('lxml', 'docx') or m.startswith('zxkb.formats.')]\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('lxml', 'docx', 'pypdfium2', 'pypdfium2_raw')"
+        " or m.startswith('zxkb.formats.')]\n"
         "print(sorted(loaded))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)

@@ -323,9 +323,9 @@ def test_a_version_2_database_gets_its_vocabulary_rebuilt(cli: Cli, tmp_path: Pa
     for script in schema.MIGRATIONS[:2]:
         old.executescript(script)
     old.execute("ATTACH ? AS new", (str(tmp_path / "new.db"),))
-    old_columns = {"documents": "id, title, subtitle, author, date, year, region, source, content_hash, ingested_at"}
-    for table in ("documents", "sections", "paragraphs"):
-        old.execute(f"INSERT INTO main.{table} SELECT {old_columns.get(table, '*')} FROM new.{table}")
+    for table in ("documents", "sections", "paragraphs"):  # the columns of version 2 (later ones added some)
+        cols = ", ".join(row[1] for row in old.execute(f"PRAGMA main.table_info({table})"))
+        old.execute(f"INSERT INTO main.{table} ({cols}) SELECT {cols} FROM new.{table}")
     old.execute("INSERT INTO term_docs VALUES (1, 1, 6)")  # a row of the old layout
     old.execute("INSERT INTO meta VALUES ('vocab_version', 'old'), ('norm_version', '0')")  # index them on open
     old.execute("DETACH new")

@@ -87,9 +87,9 @@ def ingest(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> Command:
-    """Add reports to the knowledge base, each stored whole or not at all: .txt, .md, .html, .docx
-    (one report a file), .csv and .jsonl/.json (one report per row or record). Unchanged reports are
-    skipped; a file that fails is reported and the others still go in."""
+    """Add reports to the knowledge base, each stored whole or not at all: .txt, .md, .html, .docx,
+    .pdf (one report a file; a PDF's text layer), .csv and .jsonl/.json (one report per row or
+    record). Unchanged reports are skipped; a file that fails is reported and the others still go in."""
     return partial(
         commands.ingest,
         paths=paths,

@@ -1,9 +1,11 @@
 """File formats -> report records. A file holds one report (.txt, .md, .html,
-.docx) or many (one per CSV row or JSON record); each becomes a Record, and each
+.docx, .pdf) or many (one per CSV row or JSON record); each becomes a Record, and each
 Record becomes its own document.
 
 Readers return text with `\\n` line endings in which headings may be marked the
-markdown way (`# title`, `### 一、…`): that is what zxkb.parse reads. Each
+markdown way (`# title`, `### 一、…`): that is what zxkb.parse reads. A PDF's
+record is paged text (zxkb.parse.pages: page breaks and page chrome marked), and
+says how many pages it has. Each
 format lives in its own module, imported only when a file of that type comes.
 """
 
@@ -21,7 +23,8 @@ CSV_SUFFIXES = (".csv", ".tsv")
 JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 HTML_SUFFIXES = (".html", ".htm")
 DOCX_SUFFIXES = (".docx",)
-SUFFIXES = TEXT_SUFFIXES + CSV_SUFFIXES + JSON_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES
+PDF_SUFFIXES = (".pdf",)
+SUFFIXES = TEXT_SUFFIXES + CSV_SUFFIXES + JSON_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES
 MANY_REPORT_SUFFIXES = CSV_SUFFIXES + JSON_SUFFIXES  # files that may hold many reports
 
 
@@ -51,6 +54,10 @@ def read_records(path: Path, data: bytes, options: ReadOptions | None = None) ->
         from zxkb.formats import docx_file
 
         return docx_file.read(path, data, options)
+    if suffix in PDF_SUFFIXES:
+        from zxkb.formats import pdf_file
+
+        return pdf_file.read(path, data, options)
     raise InputError(
         f"not a report file type ({suffix or 'no suffix'})",
         f"zxkb ingests {', '.join(SUFFIXES)} files",

@@ -43,7 +43,7 @@ CHINESE = ("gb18030", "big5", "cp950", "big5hkscs")
 
 # File signatures of things people drop into a folder of reports by mistake.
 _MAGIC = (
-    (b"%PDF", "a PDF file", "extract its text first (e.g. pdftotext) and ingest the .txt"),
+    (b"%PDF", "a PDF file", "give it the .pdf suffix: zxkb reads a PDF's text layer"),
     (b"PK\x03\x04", "a ZIP archive (a .docx, .xlsx or .zip)", "a Word file must have the .docx suffix"),
     (b"\xd0\xcf\x11\xe0", "an old Office file (.doc/.xls)", "save it as .docx or .txt first"),
     (b"\x89PNG", "a PNG image", "zxkb ingests text, not images"),
@@ -311,5 +311,5 @@ def _binary(data: bytes) -> InputError:
             return InputError(f"this is {what}, not a text file", hint)
     return InputError(
         "this looks like a binary file, not a report",
-        "zxkb ingests text (.txt, .md, .csv, .jsonl, .json, .html) and Word (.docx) files",
+        "zxkb ingests text (.txt, .md, .csv, .jsonl, .json, .html), Word (.docx) and PDF (.pdf) files",
     )

@@ -41,8 +41,14 @@ _TITLE_JUNK = re.compile(r"microsoft|word|untitled|无标题|\.(docx?|wps|pdf|tx
 _ERRORS = {
     2: ("cannot open the PDF", "check that the file is readable"),
     3: ("the PDF is damaged or not a PDF", "open it in a PDF reader; if it opens, print it to a new PDF"),
-    4: ("the PDF is encrypted: it needs a password to open", "decrypt it first: qpdf --decrypt --password=PASSWORD in.pdf out.pdf"),
-    5: ("the PDF uses an encryption that cannot be read", "decrypt it first: qpdf --decrypt --password=PASSWORD in.pdf out.pdf"),
+    4: (
+        "the PDF is encrypted: it needs a password to open",
+        "decrypt it first: qpdf --decrypt --password=PASSWORD in.pdf out.pdf",
+    ),
+    5: (
+        "the PDF uses an encryption that cannot be read",
+        "decrypt it first: qpdf --decrypt --password=PASSWORD in.pdf out.pdf",
+    ),
 }
 
 
@@ -51,7 +57,8 @@ def read(path: Path, data: bytes, options: ReadOptions) -> list[Record]:
         raise InputError("not a PDF file (it does not start with %PDF-)", "check that the file is a PDF")
     if b"%%EOF" not in data[-4096:]:
         raise InputError(
-            "the PDF is truncated: its end-of-file marker is missing", "download or copy the file again: it was cut short"
+            "the PDF is truncated: its end-of-file marker is missing",
+            "download or copy the file again: it was cut short",
         )
     try:
         import pypdfium2.raw as pdfium
@@ -75,7 +82,9 @@ def _read(pdfium: Any, data: bytes) -> tuple[list[PageChars], dict[str, str]]:
     try:
         count = pdfium.FPDF_GetPageCount(doc)
         if count > MAX_PAGES:
-            raise InputError(f"the PDF has {count} pages, more than one report", f"zxkb reads PDFs of up to {MAX_PAGES} pages")
+            raise InputError(
+                f"the PDF has {count} pages, more than one report", f"zxkb reads PDFs of up to {MAX_PAGES} pages"
+            )
         pages: list[PageChars] = []
         images: list[bool] = []
         total = 0
@@ -120,7 +129,9 @@ def _page(pdfium: Any, page: Any) -> PageChars:
         pdfium.FPDFText_ClosePage(text)
 
 
-def _placement(rotation: int, left: float, bottom: float, w: float, h: float) -> Callable[[float, float], tuple[float, float]]:
+def _placement(
+    rotation: int, left: float, bottom: float, w: float, h: float
+) -> Callable[[float, float], tuple[float, float]]:
     """User space (y up) -> the page as displayed (/Rotate clockwise), y down."""
     if rotation == 1:
         return lambda x, y: (y - bottom, x - left)
@@ -186,9 +197,7 @@ def _check_scanned(pages: list[PageChars], images: list[bool]) -> None:
             raise InputError("the PDF has no text layer: its pages are scanned images", OCR_HINT)
         raise InputError("the PDF has no text", "is it blank? zxkb reads the text of PDF files")
     if scanned > SCANNED_SHARE * len(pages):
-        raise InputError(
-            f"{scanned} of the PDF's {len(pages)} pages are scanned images without a text layer", OCR_HINT
-        )
+        raise InputError(f"{scanned} of the PDF's {len(pages)} pages are scanned images without a text layer", OCR_HINT)
 
 
 def _check_text(pages: list[PageChars], lines: list[PageLine]) -> None:

@@ -20,16 +20,18 @@ reads the characters).
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from statistics import median
 from typing import NamedTuple
 
-from zxkb.parse.pages import PageLine
+from zxkb.parse.pages import EDGE_SHARE, PageLine
 
-SEGMENT_GAP = 0.8  # em: a wider gap inside a row separates two segments
-GUTTER = 0.6  # em: the narrowest gap between two columns
-CENTRED = 1.5  # em: a centred line leaves at least this much on each side, and as much on both
+SEGMENT_GAP = 0.6  # em: a wider gap inside a row separates two segments
+GUTTER = 0.5  # em: the narrowest gap between two columns
+CENTRED = 1.5  # em: a centred line leaves at least this much on each side
+CENTRED_SKEW = 1.0  # em: and as much on both, give or take this
 MAX_BANDS = 400  # a block with more rows than this is read row by row (no cuts): a pathological page
 HANGING = set("。，、；：？！）》」』】〕”’,.;:?!)")  # may hang past the right edge
 
@@ -231,6 +233,16 @@ def _row(region: int, segs: list[_Seg]) -> _Row | None:
     )
 
 
+def _in_margins(rows: list[_Row], height: float) -> set[int]:
+    """The rows (by id) that may be running headers and footers: among the first
+    or last three of the page, near its top or bottom edge. They do not say
+    where the text's edges are."""
+    ordered = sorted(rows, key=lambda r: r.top)
+    top = [r for r in ordered[:3] if r.top <= EDGE_SHARE * height]
+    bottom = [r for r in ordered[-3:] if height - r.bottom <= EDGE_SHARE * height]
+    return {id(r) for r in top + bottom}
+
+
 def _upper(values: list[float], support: int, slack: float) -> float:
     """The largest value that at least `support` values come within `slack` of."""
     ordered = sorted(values, reverse=True)
@@ -259,15 +271,16 @@ def page_lines(pages: Sequence[PageChars]) -> list[PageLine]:
     edges: dict[tuple[int, int], tuple[float, float]] = {}
     big: list[tuple[int, float, float]] = []  # (lines, left, right) of regions with enough lines to judge
     for p, rows in enumerate(rows_of):
+        margins = _in_margins(rows, pages[p].height)
         for region in {r.region for r in rows}:
             mine = [r for r in rows if r.region == region]
-            edges[p, region] = _edges(mine)
+            edges[p, region] = _edges([r for r in mine if id(r) not in margins] or mine)
             if len(mine) >= 5:
                 big.append((len(mine), *edges[p, region]))
     lines: list[PageLine] = []
     for p, rows in enumerate(rows_of):
         pitches: dict[int, list[float]] = {}
-        for a, b in zip(rows, rows[1:], strict=False):
+        for a, b in itertools.pairwise(rows):
             if a.region == b.region and abs(a.size - b.size) < 0.5:
                 pitches.setdefault(a.region, []).append(b.bottom - a.bottom)
         counts = Counter(r.region for r in rows)
@@ -291,7 +304,7 @@ def page_lines(pages: Sequence[PageChars]) -> list[PageLine]:
                     size=r.size,
                     indent=indent,
                     room=room,
-                    centred=indent >= CENTRED and room >= CENTRED and abs(indent - room) <= CENTRED,
+                    centred=indent >= CENTRED and room >= CENTRED and abs(indent - room) <= CENTRED_SKEW,
                     gap=pitch / usual if same and usual > 0 else 0.0,
                     region=r.region,
                     bold=r.bold,

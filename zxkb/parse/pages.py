@@ -26,6 +26,7 @@ the one where it starts.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -90,7 +91,7 @@ def running_chrome(lines: Sequence[PageLine], pages: int) -> set[int]:
     for i, line in enumerate(lines):
         by_page[line.page].append(i)
     edge: list[int] = []  # lines near the top or bottom edge
-    for page, idx in by_page.items():
+    for idx in by_page.values():
         height = max(lines[i].top + lines[i].bottom for i in idx)
         ordered = sorted(idx, key=lambda i: lines[i].top)
         top = [i for i in ordered[:EDGE_LINES] if lines[i].top <= EDGE_SHARE * height]
@@ -130,7 +131,7 @@ def _indent_style(lines: Sequence[PageLine]) -> bool:
     line ending a sentence short of the edge (a paragraph's last line)."""
     starts = [
         b.indent >= INDENTED
-        for a, b in zip(lines, lines[1:], strict=False)
+        for a, b in itertools.pairwise(lines)
         if not a.centred and not b.centred and a.room >= FULL and ends_sentence(a.text)
     ]
     return bool(starts) and sum(starts) / len(starts) >= INDENT_STYLE
@@ -147,10 +148,12 @@ def _continues(first: PageLine, prev: PageLine, line: PageLine, indents: bool, b
         return False
     # a list item's lines hang under its text: indented, but less than a new paragraph would be
     hanging = _starts_block(first) and first.indent + 0.3 <= line.indent <= first.indent + 4
-    if _starts_block(line) or (line.indent >= INDENTED and not hanging) or prev.room >= FULL:
+    if (line.indent >= INDENTED and not hanging) or prev.room >= FULL or line.gap >= WIDE_PITCH:
         return False
-    if line.gap >= WIDE_PITCH:
-        return False
+    if _starts_block(line):
+        # `三、` after a full line that does not end a sentence, in a document that
+        # indents its paragraphs, is the text going on (`念之再` / `三、铭之肺腑`)
+        return indents and not ends_sentence(prev.text) and not _BULLET.match(line.text)
     return indents or not ends_sentence(prev.text)
 
 

@@ -86,7 +86,8 @@ def _ref(text: str, style: str = "magenta") -> Piece:
 
 
 def citation(p: Paragraph) -> Pieces:
-    """`中国人民政治协商会议…工作报告 (2020-01-06) · 二(一) 立足基本职能… · ¶45  [1:45]`"""
+    """`中国人民政治协商会议…工作报告 (2020-01-06) · 二(一) 立足基本职能… · ¶45  [1:45]`,
+    with ` · p. 3` before the reference when the paragraph's page is known (a PDF)."""
     pieces = [_text(p.doc_title, "bold")]
     if p.date:
         pieces.append(_ref(f" ({p.date})", "dim"))
@@ -95,6 +96,8 @@ def citation(p: Paragraph) -> Pieces:
         if p.section_title:
             pieces.append(_text(f" {p.section_title}", "cyan dim"))
     pieces.append(_ref(f" · ¶{p.paragraph}", "green"))
+    if p.page is not None:
+        pieces.append(_ref(f" · p. {p.page}", "green"))
     pieces.append(_ref(f"  [{p.ref}]"))
     return pieces
 
@@ -216,7 +219,8 @@ def docs(infos: list[DocInfo]) -> None:
         if d.author:
             head.append(_text(f" · {d.author}"))
         _print(out, head, hang="      ")
-        detail = f"{d.paragraphs} paragraphs, {d.sections} sections · "
+        pages = f", {d.pages} pages" if d.pages is not None else ""
+        detail = f"{d.paragraphs} paragraphs, {d.sections} sections{pages} · "
         _print(out, [_ref(detail, "dim"), _text(Path(d.source).name, "dim")], indent="      ", hang="      ")
 
 

@@ -43,6 +43,7 @@ def paragraph(p: Paragraph) -> dict[str, Any]:
         "kind": p.kind,
         "title": p.title,
         "text": p.text,
+        "page": p.page,
     }
 
 
@@ -110,6 +111,7 @@ def docs(infos: list[DocInfo]) -> list[dict[str, Any]]:
             "sections": d.sections,
             "year": d.year,
             "region": d.region,
+            "pages": d.pages,
         }
         for d in infos
     ]
@@ -128,6 +130,7 @@ def export_line(p: Paragraph) -> dict[str, Any]:
         "kind": p.kind,
         "title": p.title,
         "text": p.text,
+        "page": p.page,
     }
 
 

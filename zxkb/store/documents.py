@@ -107,7 +107,7 @@ def add_document(
             delete_document(conn, replaces)
         cur = conn.execute(
             "INSERT INTO documents(title, subtitle, author, date, year, region, source, content_hash, ingested_at,"
-            " file, record_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " file, record_key, pages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 doc.title,
                 doc.subtitle,
@@ -120,6 +120,7 @@ def add_document(
                 now,
                 file,
                 record_key,
+                doc.pages,
             ),
         )
         doc_id = int(cur.lastrowid or 0)
@@ -145,8 +146,8 @@ def add_document(
         # write lock: nobody else can take these ids meanwhile)
         first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM paragraphs").fetchone()[0]
         conn.executemany(
-            "INSERT INTO paragraphs(id, doc_id, seq, section_id, kind, role, title, text)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO paragraphs(id, doc_id, seq, section_id, kind, role, title, text, page)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 (
                     first + i,
@@ -157,6 +158,7 @@ def add_document(
                     block.role,
                     block.title,
                     block.text,
+                    block.page,
                 )
                 for i, block in enumerate(doc.blocks)
             ),

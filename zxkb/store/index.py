@@ -121,7 +121,7 @@ def fts_search(
     rows = conn.execute(
         f"SELECT {reads.PARA_COLUMNS}, m.score {base} ORDER BY m.score, p.id LIMIT ?", [match, *span, *args, fetch]
     ).fetchall()
-    return total, [(reads.paragraph_of(row), -float(row[9])) for row in rows]
+    return total, [(reads.paragraph_of(row), -float(row[reads.PARA_WIDTH])) for row in rows]
 
 
 def _id_span(conn: sqlite3.Connection, doc_ids: list[int] | None) -> tuple[int, int] | None:

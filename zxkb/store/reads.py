@@ -12,8 +12,9 @@ from zxkb.errors import NotFound
 from zxkb.models import DocInfo, Kind, Paragraph
 
 PARA_COLUMNS = """
-    p.doc_id, d.title, d.date, p.seq, p.kind, s.path, s.title, p.title, p.text
+    p.doc_id, d.title, d.date, p.seq, p.kind, s.path, s.title, p.title, p.text, p.page
 """
+PARA_WIDTH = 10  # columns in PARA_COLUMNS: a query's own columns come after them
 PARA_JOINS = """
     JOIN documents d ON d.id = p.doc_id
     LEFT JOIN sections s ON s.id = p.section_id
@@ -22,7 +23,7 @@ PARA_JOINS = """
 
 def paragraph_of(row: Sequence[object]) -> Paragraph:
     """A Paragraph from a row that starts with PARA_COLUMNS."""
-    return Paragraph(*row[:9])  # type: ignore[arg-type]
+    return Paragraph(*row[:PARA_WIDTH])  # type: ignore[arg-type]
 
 
 def documents(conn: sqlite3.Connection) -> list[DocInfo]:
@@ -31,7 +32,7 @@ def documents(conn: sqlite3.Connection) -> list[DocInfo]:
         SELECT d.id, d.title, d.subtitle, d.author, d.date, d.source,
                (SELECT count(*) FROM paragraphs p WHERE p.doc_id = d.id AND p.kind = 'body'),
                (SELECT count(*) FROM sections s WHERE s.doc_id = d.id),
-               d.year, d.region
+               d.year, d.region, d.pages
         FROM documents d ORDER BY d.id
         """
     ).fetchall()

@@ -53,7 +53,8 @@ class Layout:
     leading: float = 1.6  # line pitch / font size
     columns: int = 1
     gutter: float = 1.5  # between columns, in em
-    indent: str = "position"  # or "ideographic": two U+3000 characters
+    indent: str = "position"  # or "ideographic": two U+3000 characters; "none": not indented
+    paragraph_space: float = 0.0  # em of space before each paragraph
     justify: bool = True
     headers: tuple[str, ...] = ()  # running header text by page parity (one: every page; two: odd, even)
     header_on_first: bool = False
@@ -94,7 +95,7 @@ class _Page:
 class _Typesetter:
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
-        self.width, self.height = A4
+        self.width, self.height = float(A4[0]), float(A4[1])
         self.pages: list[_Page] = [_Page()]
         self.column = 0
         self.area_top = self.height - layout.top
@@ -150,7 +151,7 @@ class _Typesetter:
         if style in ("body", "heading", "bold"):
             if lay.indent == "ideographic":
                 prefix = "\u3000\u3000"
-            else:
+            elif lay.indent == "position":
                 indent = 2 * size
         hang = 0.0
         if style == "bullet":
@@ -158,6 +159,7 @@ class _Typesetter:
         lines = self.wrap(prefix + text, size, width - indent, width - hang)
         if style in ("title", "subtitle"):
             self.y -= size * 0.6
+        self.y -= lay.paragraph_space * size
         for i, line in enumerate(lines):
             self.advance(pitch)
             if width > self.col_width:  # spans the columns: the next lines of both columns start below it
@@ -178,7 +180,7 @@ class _Typesetter:
     def render(self) -> bytes:
         lay = self.layout
         out = io.BytesIO()
-        c = canvas.Canvas(out, pagesize=A4, invariant=1)
+        c = canvas.Canvas(out, pagesize=A4, invariant=1, encrypt=lay.extra.get("encrypt"))
         c.setTitle(self.layout.extra.get("title", ""))
         total = len(self.pages)
         for number, page in enumerate(self.pages, 1):

@@ -12,7 +12,7 @@ import typer
 from tests.conftest import ROOT, SEED
 from zxkb.cli.app import app
 
-HEAVY = ("rich", "opencc", "sqlite_utils", "platformdirs", "rjieba", "pypinyin", "rapidfuzz")
+HEAVY = ("rich", "opencc", "sqlite_utils", "platformdirs", "rjieba", "pypinyin", "rapidfuzz", "pypdfium2", "reportlab")
 
 
 def _modules_after(args: list[str], env_db: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:

@@ -319,7 +319,17 @@ def test_folder_ingest_picks_up_every_format(tmp_path: Path) -> None:
     for name in ("a.txt", "b.md", "c.csv", "d.jsonl", "e.json", "f.html", "g.htm", "h.docx", "i.pdf", "j.doc"):
         (tmp_path / name).write_bytes(b"x")
     files, errors = collect([tmp_path])
-    assert [f.name for f in files] == ["a.txt", "b.md", "c.csv", "d.jsonl", "e.json", "f.html", "g.htm", "h.docx", "i.pdf"]
+    assert [f.name for f in files] == [
+        "a.txt",
+        "b.md",
+        "c.csv",
+        "d.jsonl",
+        "e.json",
+        "f.html",
+        "g.htm",
+        "h.docx",
+        "i.pdf",
+    ]
     assert errors == [] and {".csv", ".jsonl", ".json", ".html", ".htm", ".docx", ".pdf"} <= set(SUFFIXES)
 
 

@@ -151,7 +151,7 @@ def _chars(
     generated = pdfium.FPDFText_IsGenerated
     # the text object as a plain address (a dictionary key), not a new pointer object for each character
     get_object = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-        ctypes.cast(pdfium.FPDFText_GetTextObject, ctypes.c_void_p).value
+        ctypes.cast(pdfium.FPDFText_GetTextObject, ctypes.c_void_p).value or 0
     )
     page_text = ctypes.cast(text, ctypes.c_void_p)
     box = pdfium.FS_RECTF()

@@ -194,6 +194,7 @@ class _Row(NamedTuple):
     text: str
     x0: float
     x1: float
+    core: float  # where its last character that cannot hang ends
     top: float
     bottom: float
     size: float
@@ -221,11 +222,15 @@ def _row(region: int, segs: list[_Seg]) -> _Row | None:
         out.append(c.ch)
         prev = c
     sizes = Counter(round(c.size * 2) / 2 for c in visible)
+    core = len(visible)
+    while core > 1 and visible[core - 1].ch in HANGING:
+        core -= 1
     return _Row(
         region,
         "".join(out).strip(),
         visible[0].x0,
         visible[-1].x1,
+        visible[core - 1].x1,
         min(c.top for c in visible),
         max(c.bottom for c in visible),
         sizes.most_common(1)[0][0],
@@ -255,8 +260,7 @@ def _upper(values: list[float], support: int, slack: float) -> float:
 def _edges(rows: list[_Row]) -> tuple[float, float]:
     size = median(r.size for r in rows)
     support = max(2, len(rows) // 5)
-    ends = [r.x1 for r in rows if r.text[-1] not in HANGING] or [r.x1 for r in rows]
-    right = _upper(ends, min(support, len(ends)), 0.5 * size)
+    right = _upper([r.core for r in rows], min(support, len(rows)), 0.5 * size)
     left = -_upper([-r.x0 for r in rows], min(support, len(rows)), 0.5 * size)
     return left, right
 
@@ -277,12 +281,15 @@ def page_lines(pages: Sequence[PageChars]) -> list[PageLine]:
             edges[p, region] = _edges([r for r in mine if id(r) not in margins] or mine)
             if len(mine) >= 5:
                 big.append((len(mine), *edges[p, region]))
+    # the usual line pitch of each font size, over the whole document (a page of short paragraphs has few)
+    pitches: dict[float, list[float]] = {}
+    for rows in rows_of:
+        for a, b in itertools.pairwise(rows):
+            if a.region == b.region and abs(a.size - b.size) < 0.5 and b.bottom > a.bottom:
+                pitches.setdefault(round(b.size), []).append(b.bottom - a.bottom)
+    usual_pitch = {size: median(values) for size, values in pitches.items()}
     lines: list[PageLine] = []
     for p, rows in enumerate(rows_of):
-        pitches: dict[int, list[float]] = {}
-        for a, b in itertools.pairwise(rows):
-            if a.region == b.region and abs(a.size - b.size) < 0.5:
-                pitches.setdefault(a.region, []).append(b.bottom - a.bottom)
         counts = Counter(r.region for r in rows)
         prev: _Row | None = None
         for r in rows:
@@ -293,7 +300,7 @@ def page_lines(pages: Sequence[PageChars]) -> list[PageLine]:
                     _, left, right = max(around)
             same = prev is not None and prev.region == r.region
             pitch = r.bottom - prev.bottom if same and prev is not None else 0.0
-            usual = median(pitches[r.region]) if pitches.get(r.region) else pitch
+            usual = usual_pitch.get(round(r.size), pitch)
             indent, room = (r.x0 - left) / r.size, (right - r.x1) / r.size
             lines.append(
                 PageLine(

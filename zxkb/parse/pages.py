@@ -10,8 +10,8 @@ needs before it reads like a text file.
   continues, unless the next one starts a heading, a list item or an indented
   paragraph. The layout says more than a text file can: a line that stops short
   of its column's right edge ends its paragraph; in a document whose paragraphs
-  are indented, a full line that ends a sentence goes on when the next line is
-  not indented; a wider line pitch or another font size starts a new paragraph;
+  are indented (or spaced), a full line that ends a sentence goes on when the
+  next line is not indented (or spaced); a wider line pitch or another font size starts a new paragraph;
   consecutive centred lines of one size (a title broken in two) join. A
   paragraph goes on across column and page breaks under the same rules.
 - Lines set larger than the body text are headings (`#` by size, largest
@@ -43,7 +43,7 @@ FULL = 1.2  # em: a line that leaves less room than this at its end is full
 INDENTED = 1.0  # em: a line that starts this much right of its column's edge is indented
 WIDE_PITCH = 1.35  # a line pitch this much above the usual one separates paragraphs
 HEADING_SIZE = 1.15  # a line this much larger than the body text is a heading
-INDENT_STYLE = 0.5  # share of paragraph starts that are indented, above which the document indents paragraphs
+PARAGRAPH_MARK = 0.5  # share of paragraph starts indented (or spaced) above which the document marks paragraphs so
 
 _NUMERAL = r"[0-9一二三四五六七八九十百零〇]+"
 PAGE_NUMBER = re.compile(
@@ -126,18 +126,24 @@ def _starts_block(line: PageLine) -> bool:
     return bool(heading_number(text)[0] or is_part(text) or _BULLET.match(text))
 
 
-def _indent_style(lines: Sequence[PageLine]) -> bool:
-    """Does the document indent its paragraphs? Judged on the lines that follow a
-    line ending a sentence short of the edge (a paragraph's last line)."""
-    starts = [
-        b.indent >= INDENTED
+def _style(lines: Sequence[PageLine]) -> tuple[bool, bool]:
+    """Does the document indent its paragraphs, does it space them? Judged on the
+    lines that follow a line ending a sentence short of the edge (a paragraph's
+    last line) in the same column."""
+    after = [
+        b
         for a, b in itertools.pairwise(lines)
         if not a.centred and not b.centred and a.room >= FULL and ends_sentence(a.text)
     ]
-    return bool(starts) and sum(starts) / len(starts) >= INDENT_STYLE
+    if not after:
+        return False, False
+    indented = sum(b.indent >= INDENTED for b in after) / len(after)
+    measured = [b for b in after if b.gap]
+    spaced = bool(measured) and sum(b.gap >= WIDE_PITCH for b in measured) / len(measured)
+    return indented >= PARAGRAPH_MARK, spaced >= PARAGRAPH_MARK
 
 
-def _continues(first: PageLine, prev: PageLine, line: PageLine, indents: bool, body: float) -> bool:
+def _continues(first: PageLine, prev: PageLine, line: PageLine, style: tuple[bool, bool], body: float) -> bool:
     """Does `line` go on with the paragraph that opened with `first` and ends with `prev` for now?"""
     if abs(line.size - prev.size) >= 0.5 or line.bold != prev.bold:
         return False
@@ -150,18 +156,22 @@ def _continues(first: PageLine, prev: PageLine, line: PageLine, indents: bool, b
     hanging = _starts_block(first) and first.indent + 0.3 <= line.indent <= first.indent + 4
     if (line.indent >= INDENTED and not hanging) or prev.room >= FULL or line.gap >= WIDE_PITCH:
         return False
+    indents, spaced = style
+    # where the pitch cannot be measured (the top of a column or page), spacing says nothing
+    marked = indents or (spaced and line.gap > 0)
     if _starts_block(line):
         # `三、` after a full line that does not end a sentence, in a document that
         # indents its paragraphs, is the text going on (`念之再` / `三、铭之肺腑`)
-        return indents and not ends_sentence(prev.text) and not _BULLET.match(line.text)
-    return indents or not ends_sentence(prev.text)
+        return marked and not ends_sentence(prev.text) and not _BULLET.match(line.text)
+    # a full line that ends a sentence goes on where the document marks its paragraphs otherwise
+    return marked or not ends_sentence(prev.text)
 
 
 def paragraphs(lines: Sequence[PageLine], pages: int) -> list[_Para]:
     """The lines grouped into paragraphs and chrome, in reading order."""
     chrome = running_chrome(lines, pages)
     kept = [line for i, line in enumerate(lines) if i not in chrome]
-    indents = _indent_style(kept)
+    style = _style(kept)
     sizes: Counter[float] = Counter()
     for line in kept:
         sizes[line.size] += len(line.text)
@@ -175,7 +185,7 @@ def paragraphs(lines: Sequence[PageLine], pages: int) -> list[_Para]:
             continue
         if i and i - 1 in chrome:  # its pitch is measured from a running header: says nothing
             line = line._replace(gap=0.0)
-        if current and _continues(current[0], current[-1], line, indents, body):
+        if current and _continues(current[0], current[-1], line, style, body):
             current.append(line)
             continue
         if current:

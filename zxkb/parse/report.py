@@ -141,7 +141,7 @@ def parse_report(text: str, meta: Mapping[str, str] | None = None, pages: int | 
     meta = meta or {}
     paras = raw_paragraphs(text, paged=pages is not None)
     texts = [p.text for p in paras]
-    is_chrome = [flag and not p.markup for flag, p in zip(chrome.chrome_flags(texts), paras, strict=True)]
+    is_chrome = [(flag or p.chrome) and not p.markup for flag, p in zip(chrome.chrome_flags(texts), paras, strict=True)]
     fm = frontmatter.front_matter(texts, is_chrome, [p.md_level for p in paras])
     kinds = _kinds(paras, fm, is_chrome)
 

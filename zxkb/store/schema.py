@@ -161,9 +161,8 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX documents_file ON documents(file);
     CREATE INDEX documents_source ON documents(source);
     """,
-    # 6 (PDF pages; numbered after archive's 4 and ranking's 5: the fifth while
-    # ranking's has not landed): a PDF document's page count, and the page each
-    # of its paragraphs starts on; NULL for every other source.
+    # 5: a PDF document's page count, and the page each of its paragraphs
+    # starts on; NULL for every other source.
     """
     ALTER TABLE documents ADD COLUMN pages INTEGER;
     ALTER TABLE paragraphs ADD COLUMN page INTEGER;

@@ -57,6 +57,65 @@ class ParsedDocument(NamedTuple):
     pages: int | None = None  # the page count of a PDF, else None
 
 
+class Identity(NamedTuple):
+    """What a report is (zxkb.parse.identity), each field with the evidence it came from."""
+
+    type: str  # government, cppcc, npc_resolution, party_congress, other
+    level: str | None  # national, province, city, county
+    region: str | None  # the official name: 全国, 湖南省, 株洲市
+    year: int | None  # the year the report was delivered
+    date: str | None  # ISO YYYY-MM-DD
+    meeting: str | None  # the meeting line, without its dashes
+    speaker: str | None  # the person's name alone: 温家宝
+    speaker_role: str | None  # 国务院总理, 省长, 主席
+    byline: str | None = None  # the byline line the speaker was read from, as written
+    evidence: tuple[tuple[str, str], ...] = ()  # (field, where it came from)
+
+
+# --- choosing reports ------------------------------------------------------
+
+
+class ReportFilter(NamedTuple):
+    """Which reports a command reads, as the user typed it: kinds of filter
+    combine with AND, the values of one kind with OR. Copies of a report stored
+    from several sources count once unless `copies`."""
+
+    docs: tuple[str, ...] = ()  # ids or parts of titles
+    years: tuple[tuple[int, int], ...] = ()  # inclusive ranges: 2018 is (2018, 2018)
+    regions: tuple[str, ...] = ()  # 湖南 or 湖南省
+    types: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+    copies: bool = False
+
+
+class Selection(NamedTuple):
+    """A ReportFilter resolved against the database: the documents chosen, and
+    each filter as applied (normalised: regions by their official names, --doc
+    by ids)."""
+
+    doc_ids: tuple[int, ...] | None  # None: every report (no filter)
+    copies: bool = False
+    docs: tuple[int, ...] = ()
+    years: tuple[tuple[int, int], ...] = ()
+    regions: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.docs or self.years or self.regions or self.types or self.levels or self.speakers)
+
+
+class ReportFacts(NamedTuple):
+    """A hit's report at a glance."""
+
+    year: int | None
+    region: str | None
+    type: str
+
+
 # --- results -------------------------------------------------------------
 
 
@@ -72,6 +131,15 @@ class DocInfo(NamedTuple):
     year: int | None
     region: str | None
     pages: int | None = None  # a PDF's page count, else None
+    type: str = "other"
+    level: str | None = None
+    key: str | None = None
+    meeting: str | None = None
+    speaker: str | None = None
+    speaker_role: str | None = None
+    copy_of: int | None = None  # the canonical copy's id, when this document is a copy of a report
+    copies: tuple[int, ...] = ()  # on the canonical copy: the other copies' ids
+    evidence: tuple[tuple[str, str], ...] = ()  # (field, where it came from)
 
 
 class Paragraph(NamedTuple):
@@ -98,6 +166,7 @@ class Hit(NamedTuple):
     highlights: tuple[tuple[int, int], ...]  # spans in `snippet`
     variant: str | None = None  # an approximate hit (search --fuzzy): the query as the paragraph has it
     similarity: float | None = None  # of the variant to the query, 0..100
+    report: ReportFacts | None = None  # the hit's report: year, region, type
 
     @property
     def approximate(self) -> bool:
@@ -123,6 +192,7 @@ class SearchResult(NamedTuple):
     hits: tuple[Hit, ...]
     approximate: int = 0  # how many of `total` are approximate (search --fuzzy)
     suggestions: tuple[FuzzyMatch, ...] | None = None  # computed when nothing matched
+    filters: Selection | None = None  # the filters applied
 
 
 class Initiative(NamedTuple):

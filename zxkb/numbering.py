@@ -65,7 +65,9 @@ def digits_to_int(text: str) -> int:
 
 _PATH_ARABIC = re.compile(r"^(\d+)(?:\.(\d+))?$")
 MAX_SECTION = 999  # int_to_cn's range
-_PATH_PART = re.compile(r"^(附件|附录|附表|名词解释|名词注释|注释|注解)[0-9一二三四五六七八九十]*$")
+_PATH_PART = re.compile(
+    r"^(附件|附录|附表|名词解释|名词注释|[\u4e00-\u9fff]{0,6}注释|注解|附注|注|结束语|结语)[0-9一二三四五六七八九十]*$"
+)
 _PATH_CN = re.compile(rf"^([{NUMERAL_CHARS}]+)?、?(?:\(([{NUMERAL_CHARS}]+)\))?$")
 
 

@@ -9,6 +9,7 @@ deleted: the parser keeps these paragraphs with the kind `chrome` or `duplicate`
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # A paragraph that is exactly one of these is a toolbar or widget label.
 TOOLBAR = frozenset(
@@ -33,6 +34,7 @@ _CHROME_PATTERNS = [
     r"(公有领域|维基文库|Public domain)",  # Wikisource licence footer
     r"(门户网站|www\.|https?://)[^。]{0,80}$",
     r"^<!--|^-->$|-->$",
+    r"^(上一页|下一页)|(上一页|下一页)$",  # a paginated page's links: `上一页  1   2   3   4   下一页`
 ]
 _CHROME = re.compile("|".join(f"(?:{p})" for p in _CHROME_PATTERNS), re.I)
 _SPACE = re.compile(r"\s+")
@@ -76,6 +78,20 @@ def is_photo_credit(text: str) -> bool:
     return len(text) <= 160 and _CAPTION_CREDIT.search(text) is not None
 
 
+_CAPTION_DATE = re.compile(r"^\d{1,2}月\d{1,2}日[，,]")
+_CAPTION_EVENT = re.compile(r"作[《“]?[^。]{0,12}报告|开幕|召开|举行|主持")
+
+
+def is_caption(text: str) -> bool:
+    """A news photo's caption without its credit, inside the text: who made the
+    report, when and where, in the third person
+    (`3月5日，第十二届全国人民代表大会第五次会议在北京人民大会堂开幕。国务院总理李克强作政府工作报告。`)."""
+    if len(text) > 160 or re.search(r"我们|我代表|我受|我国", text):
+        return False
+    dated = _CAPTION_DATE.match(unicodedata.normalize("NFKC", text)) is not None
+    return dated and _CAPTION_EVENT.search(text) is not None
+
+
 def is_end_marker(text: str) -> bool:
     return END_MARKER.match(text) is not None
 
@@ -102,4 +118,18 @@ def duplicate_flags(
         seen.add(key)
         if not after:
             corpus.append(key)
+    return _repeated_runs(texts, flags)
+
+
+def _repeated_runs(texts: list[str], flags: list[bool]) -> list[bool]:
+    """Inside a repeated copy, its short lines too (`各位代表：`, a heading): a
+    paragraph that repeats earlier text exactly, next to a paragraph already
+    set aside as a repeat."""
+    keys = [_SPACE.sub("", t) for t in texts]
+    first = {key: i for i, key in reversed(list(enumerate(keys)))}
+    repeat = [first[key] != i for i, key in enumerate(keys)]
+    for i in range(1, len(flags)):  # a run that follows a repeat
+        flags[i] = flags[i] or (repeat[i] and flags[i - 1])
+    for i in range(len(flags) - 2, -1, -1):  # and one that leads into it
+        flags[i] = flags[i] or (repeat[i] and flags[i + 1])
     return flags

@@ -4,8 +4,9 @@
   so `一、…` list items inside a section (1955) are not sections.
 - Second level `(一)…`/`（一）…` as a heading line or run in as the first sentence
   of a body paragraph; numbered in order within their section.
-- Parts: an appendix (`附件1`) or a glossary (`名词解释`, `注释`) is a top-level
-  part of its own; numbered lines inside it are its text, not sections.
+- Parts: an appendix (`附件1`), a glossary or notes (`名词解释`, `注释`, `附注`, `注`)
+  or a closing part (`结束语`) is a top-level part of its own wherever it
+  stands; numbered lines inside it are its text, not sections.
 - Top-level headings that lost their numbers (甘肃) are found where the evidence is
   clear: a document with numbered subsections and no numbered top level, whose
   short title-like lines stand between sentences.
@@ -26,7 +27,8 @@ _TOP = re.compile(rf"^([{NUMERAL_CHARS}]+)、\s*(.*)$")
 _BARE = re.compile(rf"^([{NUMERAL_CHARS}]{{1,3}})$")  # a section number alone, its section untitled (1960)
 _SUB = re.compile(rf"^[(（]([{NUMERAL_CHARS}]+)[)）]\s*(.*)$")
 _PART = re.compile(
-    r"^(附件\s*[0-9一二三四五六七八九十]*|附录\s*[0-9一二三四五六七八九十]*|附表\s*\d*|名词解释|名词注释|注释|注解)\s*[:：]?$"
+    r"^(附件\s*[0-9一二三四五六七八九十]*|附录\s*[0-9一二三四五六七八九十]*|附表\s*\d*|名词解释|名词注释"
+    r"|[\u4e00-\u9fff]{0,6}注释|注解|附注|注|结束语|结语)\s*[:：]?$"
 )
 _SENTENCE_MARK = re.compile(r"[。！？!?]")
 _TITLE_LIKE = re.compile(r"^[^，,。！？!?；;：:—]+$")

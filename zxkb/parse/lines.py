@@ -106,8 +106,39 @@ def _split_long(text: str) -> list[str]:
         r"|(?<=摄)\s+|(?<=日电)"  # after a photo credit, after a news agency's dateline
     )
     for part in parts:
-        out.extend(p for p in boundary.split(part) if p.strip())
+        for piece in boundary.split(part):
+            if piece.strip():
+                out.extend(_unglue_heading(piece.strip()))
     return out
+
+
+_GLUED_TOP = re.compile(rf"^([{NUMERAL_CHARS}]{{1,3}}、)\s*(\S.*)$")
+# Words a report's section title ends with, and how the first sentence after it opens
+_HEADING_END = re.compile(
+    r"(回顾|部署|工作|任务|要求|取向|目标|建设|改革|政策|举措|成就|情况|问题|经验|形势|方针|总结|展望|思路|安排)"
+)
+_SENTENCE_OPENING = re.compile(
+    r"^(\d{4}年|过去|今年|去年|明年|一年来|五年来|几年来|当前|目前|我们|在|今后|未来|新的一年)"
+)
+
+
+def _unglue_heading(text: str) -> list[str]:
+    """A top-level heading run into its first sentence in a one-line report
+    (`一、2013年工作回顾过去一年是…`, `三、2014年重点工作 做好今年…`): the heading ends
+    at a space, or at the last word a section title ends with (回顾, 部署, 工作…)
+    that is followed by the opening of a sentence (a year, 过去, 今年, 我们…)."""
+    m = _GLUED_TOP.match(text)
+    if not m:
+        return [text]
+    number, rest = m.groups()
+    spaced = re.match(r"^([^\s。，,；;：:！？!?]{2,30})\s+(\S.*)$", rest)
+    if spaced:
+        return [number + spaced.group(1), spaced.group(2)]
+    clause = re.split(r"[，,。；;：:！？!?]", rest, maxsplit=1)[0]
+    for end in sorted((h.end() for h in _HEADING_END.finditer(clause[:30])), reverse=True):
+        if end >= 4 and _SENTENCE_OPENING.match(rest[end:]):
+            return [number + rest[:end], rest[end:]]
+    return [text]
 
 
 def _pieces(text: str) -> list[str]:

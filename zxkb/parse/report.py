@@ -8,7 +8,9 @@ The steps, in order (each in a module of its own):
 4. trailing advertisements (markup-only blocks after the report) are noise;
 5. paragraphs cut by page breaks are joined again;
 6. zxkb.headings: sections and subsections;
-7. each body paragraph gets an initiative title.
+7. each body paragraph gets an initiative title;
+8. zxkb.parse.ends: what follows a section's last subsection without continuing
+   it (the closing parts, unnumbered themes) is filed under the section.
 Nothing is dropped: set-aside paragraphs keep a kind that says why.
 """
 
@@ -20,7 +22,7 @@ from dataclasses import replace
 
 from zxkb.models import Block, Kind, ParsedDocument, ParsedSection
 from zxkb.numbering import make_path
-from zxkb.parse import chrome, frontmatter
+from zxkb.parse import chrome, ends, frontmatter
 from zxkb.parse.headings import Heading, find_headings, heading_number, is_part
 from zxkb.parse.lines import RawPara, raw_paragraphs
 
@@ -31,6 +33,7 @@ CLAUSE_END = "，,；;：:。！？!?"
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _ADDRESS = re.compile(r"^(各位代表|各位委员|同志们|代表们|委员们)[、，,！!：:]?(同志们|朋友们)?[，,！!：:]?")
 _URL = re.compile(r"(https?://|www\.)\S+", re.I)
+_CREDIT = re.compile(r"[^。]{0,30}(记者|摄影|通讯员|供图)[^。]{0,20}摄?\s*$")
 
 SHORT_LEAD = 20  # a lead sentence this short is the paragraph's initiative title
 TITLE_MAX = 30  # longer titles are cut with …
@@ -110,6 +113,9 @@ def _continues(prev: RawPara, nxt: RawPara) -> bool:
 
 
 def _kinds(paras: list[RawPara], fm: frontmatter.FrontMatter, is_chrome: list[bool]) -> list[Kind]:
+    """The kind of each paragraph; a photo caption or credit inside the text is
+    front matter (its role: zxkb.parse.chrome.is_caption, is_photo_credit), as
+    the caption under the title is."""
     noise_start = _trailing_noise(paras, fm.end)
     end = _end_marker(paras, fm.end)
     dup = chrome.duplicate_flags(
@@ -126,8 +132,11 @@ def _kinds(paras: list[RawPara], fm: frontmatter.FrontMatter, is_chrome: list[bo
             kind = "noise"
         elif dup[i]:
             kind = "duplicate"
-        elif is_chrome[i] or chrome.is_photo_credit(p.text) or (end is not None and i >= end):
+        elif is_chrome[i] or (end is not None and i >= end):
             kind = "chrome"
+        elif chrome.is_photo_credit(p.text) or chrome.is_caption(p.text):
+            kind = "front"
+            fm.roles[i] = "caption" if len(_HAN.findall(_CREDIT.sub("", p.text))) >= 8 else "credit"
         else:
             kind = "body"
         kinds.append(kind)
@@ -158,8 +167,8 @@ def parse_report(text: str, meta: Mapping[str, str] | None = None, pages: int | 
                 continue
             p = replace(p)
             last_body = p
-        elif kind not in ("chrome", "duplicate"):
-            last_body = None
+        elif kind not in ("chrome", "duplicate") and not (kind == "front" and i >= fm.end):
+            last_body = None  # chrome, repeats and captions inside the text do not end a paragraph cut by a page
         entries.append((kind, p, fm.roles.get(i) if kind == "front" else None))
 
     body_idx = [i for i, (kind, _, _) in enumerate(entries) if kind == "body"]
@@ -177,7 +186,7 @@ def parse_report(text: str, meta: Mapping[str, str] | None = None, pages: int | 
             sec = _section(h, top, seen, len(blocks))
             sections.append(sec)
             current = sec
-            if sec.level == 1:
+            if h.level == 1:  # a subsection without a section above it does not become one for its siblings
                 top = sec
             line_kind: Kind = "body" if h.run_in else "heading"
             blocks.append(Block(line_kind, p.text, section=sec.path, title=h.title, page=p.page))
@@ -187,6 +196,7 @@ def parse_report(text: str, meta: Mapping[str, str] | None = None, pages: int | 
         else:
             blocks.append(Block(kind, p.text, role=role, page=p.page))
 
+    blocks = ends.refile_tails(blocks, sections)
     title = meta.get("title") or fm.title or meta.get("name") or next((b.text for b in blocks if b.kind == "body"), "")
     date = fm.date
     return ParsedDocument(

@@ -65,14 +65,31 @@ def seeded(cli: Cli) -> Cli:
     return cli
 
 
+CITIES = ("株洲", "湘潭", "衡阳", "岳阳", "常德")
+
+
+def distinct_report(text: str, i: int) -> str:
+    """The seed's text as the i-th report of its own: another year in its text,
+    and another city in its meeting line (its title still names 株洲) or another
+    delivery year, so that zxkb does not take it for a copy of the seed from
+    another source (zxkb.store.reports: a copy has the same sentences and no
+    other region or year)."""
+    delivered = f"{1900 + i // len(CITIES)}年1月6日"
+    return (
+        text.replace("2019年", f"{1800 + i}年")
+        .replace("2020年1月6日", delivered)
+        .replace("在政协株洲市", f"在政协{CITIES[i % len(CITIES)]}市")
+    )
+
+
 def seed_variants(folder: Path, n: int) -> list[Path]:
-    """n different reports made from the seed (a different year in each)."""
+    """n different reports made from the seed (distinct_report)."""
     folder.mkdir(parents=True, exist_ok=True)
     text = SEED.read_text(encoding="utf-8")
     paths = []
     for i in range(n):
         path = folder / f"report-{i:03d}.txt"
-        path.write_text(text.replace("2019年", f"{1800 + i}年"), encoding="utf-8")
+        path.write_text(distinct_report(text, i), encoding="utf-8")
         paths.append(path)
     return paths
 

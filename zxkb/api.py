@@ -12,6 +12,8 @@ nothing beyond sqlite3 and zxkb's own query path.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +28,9 @@ from zxkb.models import (
     Kind,
     Outline,
     Paragraph,
+    ReportFilter,
     SearchResult,
+    Selection,
     ShowResult,
     UpgradeReport,
 )
@@ -37,6 +41,44 @@ if TYPE_CHECKING:
 
 DEFAULT_KINDS: tuple[Kind, ...] = ("body",)
 ALL_KINDS: tuple[Kind, ...] = INDEXED  # what search --all searches
+
+
+_YEARS = re.compile(r"^\s*(\d{4})\s*(?:(?:-|–|—|~|\.\.)\s*(\d{4}))?\s*$")
+
+
+def report_filter(
+    *,
+    docs: Sequence[str] = (),
+    years: Sequence[str] = (),
+    regions: Sequence[str] = (),
+    types: Sequence[str] = (),
+    levels: Sequence[str] = (),
+    speakers: Sequence[str] = (),
+    copies: bool = False,
+) -> ReportFilter:
+    """The filters as a user types them (`--year 2016-2020`) as a ReportFilter."""
+    spans = []
+    for text in years:
+        m = _YEARS.match(unicodedata.normalize("NFKC", text))
+        if not m:
+            raise UsageError(
+                f"not a year or a range of years: {text!r}", "write a year as 2018 or a range as 2016-2020"
+            )
+        start, end = int(m.group(1)), int(m.group(2) or m.group(1))
+        spans.append((min(start, end), max(start, end)))
+    return ReportFilter(
+        _clean(docs), tuple(spans), _clean(regions), _clean(types), _clean(levels), _clean(speakers), copies
+    )
+
+
+def _clean(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(v.strip() for v in values if v.strip())
+
+
+def _with_doc(where: ReportFilter | None, doc: str | None) -> ReportFilter | None:
+    if doc is None:
+        return where
+    return (where or ReportFilter())._replace(docs=(*(where.docs if where else ()), doc))
 
 
 def parse_kinds(names: Sequence[str] | None) -> tuple[Kind, ...]:
@@ -88,27 +130,49 @@ class KnowledgeBase:
 
     # --- reading -----------------------------------------------------------
 
+    def select(self, where: ReportFilter | None = None) -> Selection:
+        """The reports `where` names (zxkb.store.selection); without filters,
+        doc_ids is None: every report, once unless where.copies."""
+        from zxkb.search.engine import choose
+
+        with failures.translated(self.path):
+            return choose(self.conn, where)
+
     def search(
         self,
         query: str,
         *,
         doc: str | None = None,
+        where: ReportFilter | None = None,
         section: str | None = None,
         limit: int | None = 10,
         kinds: tuple[Kind, ...] = DEFAULT_KINDS,
         fuzzy: bool = False,
     ) -> SearchResult:
-        """Ranked paragraphs holding every term of `query` (zxkb.search.query);
-        limit None returns every hit."""
+        """Ranked paragraphs holding every term of `query` (zxkb.search.query),
+        in the reports `where` names; limit None returns every hit."""
         from zxkb.search import engine
 
         with failures.translated(self.path):
             return engine.search(
-                self.conn, query, doc=doc, section=section, limit=_limit(limit), kinds=kinds, fuzzy=fuzzy
+                self.conn,
+                query,
+                doc=doc,
+                where=where,
+                section=section,
+                limit=_limit(limit),
+                kinds=kinds,
+                fuzzy=fuzzy,
             )
 
     def fuzzy(
-        self, term: str, *, doc: str | None = None, limit: int | None = 10, min_score: float | None = None
+        self,
+        term: str,
+        *,
+        doc: str | None = None,
+        where: ReportFilter | None = None,
+        limit: int | None = 10,
+        min_score: float | None = None,
     ) -> FuzzyResult:
         """The vocabulary's terms closest to `term`, best first."""
         from zxkb.search import fuzzy
@@ -117,17 +181,21 @@ class KnowledgeBase:
         if not 0 <= score <= 100:  # nan too
             raise UsageError(f"--min-score must be between 0 and 100, not {score}", "e.g. --min-score 60")
         with failures.translated(self.path):
-            return fuzzy.find(self.conn, term, doc=doc, limit=_limit(limit), min_score=score)
+            return fuzzy.find(self.conn, term, doc=doc, where=where, limit=_limit(limit), min_score=score)
 
-    def outline(self, *, section: str | None = None, doc: str | None = None) -> list[Outline]:
-        """The documents' sections, subsections and initiatives; with `section`
+    def outline(
+        self, *, section: str | None = None, doc: str | None = None, where: ReportFilter | None = None
+    ) -> list[Outline]:
+        """The reports' sections, subsections and initiatives; with `section`
         (as a user types it: 二, 二(一), 2.1), just that section."""
         from zxkb.numbering import parse_section_path
         from zxkb.store import outline
 
         path = parse_section_path(section) if section is not None else None
         with failures.translated(self.path):
-            return outline.outline(self.conn, reads.resolve_docs(self.conn, doc), path)
+            chosen = self.select(_with_doc(where, doc))
+            doc_ids = list(chosen.doc_ids) if chosen.doc_ids is not None else None
+            return outline.outline(self.conn, doc_ids, path, copies=chosen.copies)
 
     def show(self, ref: str, *, context: int = 1) -> ShowResult:
         """One paragraph by reference (DOC:PARAGRAPH) with `context` neighbours on each side."""
@@ -136,17 +204,27 @@ class KnowledgeBase:
         with failures.translated(self.path):
             return show.show(self.conn, ref, context)
 
-    def documents(self) -> list[DocInfo]:
-        """Every document with its metadata and counts."""
+    def documents(self, *, where: ReportFilter | None = None) -> list[DocInfo]:
+        """Every document with its report's identity, its copies and its counts;
+        with filters, the documents of the reports chosen, each copy included."""
         with failures.translated(self.path):
-            return reads.documents(self.conn)
+            chosen = self.select(where)
+            if chosen.doc_ids is None:
+                return reads.documents(self.conn)
+            return reads.documents(self.conn, reads.with_copies(self.conn, chosen.doc_ids))
 
-    def export(self, *, doc: str | None = None, kinds: Sequence[str] | None = None) -> Iterator[Paragraph]:
-        """Every paragraph of the kinds named (all when none), in document order."""
+    def export(
+        self, *, doc: str | None = None, where: ReportFilter | None = None, kinds: Sequence[str] | None = None
+    ) -> Iterator[Paragraph]:
+        """Every paragraph of the kinds named (all when none), in document order,
+        of the reports `where` names (each once, unless where.copies)."""
         wanted = parse_kinds(kinds)
         with failures.translated(self.path):
-            doc_ids = reads.resolve_docs(self.conn, doc)
-        return failures.translated_iter(self.path, reads.iter_paragraphs(self.conn, doc_ids, wanted))
+            chosen = self.select(_with_doc(where, doc))
+        doc_ids = list(chosen.doc_ids) if chosen.doc_ids is not None else None
+        return failures.translated_iter(
+            self.path, reads.iter_paragraphs(self.conn, doc_ids, wanted, copies=chosen.copies)
+        )
 
     # --- writing -----------------------------------------------------------
 

@@ -72,6 +72,9 @@ class Identity(NamedTuple):
     evidence: tuple[tuple[str, str], ...] = ()  # (field, where it came from)
 
 
+REPORT_TYPES: tuple[str, ...] = ("government", "cppcc", "npc_resolution", "party_congress", "other")
+REPORT_LEVELS: tuple[str, ...] = ("national", "province", "city", "county")
+
 # --- choosing reports ------------------------------------------------------
 
 
@@ -87,6 +90,10 @@ class ReportFilter(NamedTuple):
     levels: tuple[str, ...] = ()
     speakers: tuple[str, ...] = ()
     copies: bool = False
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.docs or self.years or self.regions or self.types or self.levels or self.speakers)
 
 
 class Selection(NamedTuple):
@@ -106,6 +113,14 @@ class Selection(NamedTuple):
     @property
     def filtered(self) -> bool:
         return bool(self.docs or self.years or self.regions or self.types or self.levels or self.speakers)
+
+    def described(self) -> str:
+        """The filters as options: `--year 2016-2020 --type government`."""
+        parts = [f"--doc {d}" for d in self.docs]
+        parts += [f"--year {a}" if a == b else f"--year {a}-{b}" for a, b in self.years]
+        parts += [f"--region {r}" for r in self.regions] + [f"--type {t}" for t in self.types]
+        parts += [f"--level {v}" for v in self.levels] + [f"--speaker {s}" for s in self.speakers]
+        return " ".join(parts)
 
 
 class ReportFacts(NamedTuple):

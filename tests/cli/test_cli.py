@@ -91,6 +91,8 @@ def test_list_unknown_section(seeded: Cli) -> None:
 
 def test_docs_metadata(seeded: Cli) -> None:
     (doc,) = seeded.json("docs")
+    evidence = doc.pop("evidence")
+    assert set(evidence) >= {"type", "region", "year", "speaker"}
     assert doc == {
         "id": 1,
         "title": "中国人民政治协商会议株洲市委员会常务委员会工作报告",
@@ -103,6 +105,16 @@ def test_docs_metadata(seeded: Cli) -> None:
         "year": 2020,
         "region": "株洲市",
         "pages": None,
+        # the archive's keys (added, none renamed)
+        "type": "cppcc",
+        "level": "city",
+        "key": "cppcc/株洲市/2020",
+        "meeting": "在政协株洲市第九届委员会第四次会议上",
+        "speaker": "蔡溪",
+        "speaker_role": None,
+        "copy_of": None,
+        "copies": [],
+        "sources": [{"doc": 1, "source": str(SEED)}],
     }
 
 

@@ -31,9 +31,10 @@ def _write(path: Path, records: list[dict[str, Any]]) -> Path:
 
 
 def _stored(cli: Cli, db: Path) -> dict[str, str]:
-    """text hash -> source, for every document."""
+    """text hash -> source, for every document (--copies: these records are one
+    report to the archive, near-identical texts with no other region or year)."""
     texts: dict[int, list[str]] = {}
-    for line in cli("export", "--db", str(db)).stdout.splitlines():
+    for line in cli("export", "--copies", "--db", str(db)).stdout.splitlines():
         row = json.loads(line)
         texts.setdefault(row["doc"], []).append(row["text"])
     sources = {d["id"]: d["source"] for d in cli.json("docs", "--db", str(db))}

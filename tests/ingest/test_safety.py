@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEED, Cli, seed_variants, vocabulary_dump
+from tests.conftest import ROOT, SEED, Cli, distinct_report, seed_variants, vocabulary_dump
 
 
 def _zxkb(*args: str, db: Path) -> subprocess.Popen[str]:
@@ -280,7 +280,7 @@ def test_worker_processes_store_what_one_process_stores(tmp_path: Path, monkeypa
 
     paths = seed_variants(tmp_path / "in", 5)
     seed = SEED.read_text(encoding="utf-8")
-    records = [{"title": f"报告{i}", "text": seed.replace("2019年", f"{1700 + i}年")} for i in range(3)]
+    records = [{"title": f"报告{i}", "text": distinct_report(seed, 10 + i)} for i in range(3)]
     (tmp_path / "in" / "many.jsonl").write_text(
         "\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8"
     )

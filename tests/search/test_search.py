@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEED, Cli
+from tests.conftest import SEED, Cli, distinct_report
 from zxkb.search.query import parse_query
 from zxkb.store import connection, index
 from zxkb.textnorm import fold
@@ -84,6 +84,16 @@ def test_rejoined_paragraphs_found_once(seeded: Cli, phrase: str) -> None:
 
 def test_noise_left_out_unless_asked(seeded: Cli) -> None:
     out = seeded.json("search", "手机银行", code=1)
+    # no filter applied (the archive's key, added)
+    assert out.pop("filters") == {
+        "doc": [],
+        "year": [],
+        "region": [],
+        "type": [],
+        "level": [],
+        "speaker": [],
+        "copies": False,
+    }
     # the advertisement's words are not in the vocabulary either: nothing to suggest
     assert out == {"query": "手机银行", "total": 0, "approximate": 0, "hits": [], "suggestions": []}
     hits = seeded.json("search", "手机银行", "--all")["hits"]
@@ -172,7 +182,7 @@ def test_doc_filter_finds_exactly_that_documents_hits(cli: Cli, tmp_path: Path) 
     finds exactly its hits, alone or with other documents."""
     seed = SEED.read_text(encoding="utf-8")
     for i in range(3):
-        (tmp_path / f"r{i}.txt").write_text(seed.replace("2019年", f"{1900 + i}年"), encoding="utf-8")
+        (tmp_path / f"r{i}.txt").write_text(distinct_report(seed, i), encoding="utf-8")
     cli("ingest", str(tmp_path))
     (tmp_path / "r0.txt").write_text(seed.replace("远程协商", "远程会商"), encoding="utf-8")
     cli("ingest", str(tmp_path / "r0.txt"), "--replace")  # document 4, after 2 and 3

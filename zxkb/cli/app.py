@@ -34,7 +34,35 @@ DbOption = Annotated[
     typer.Option("--db", help="Database file. Default: $ZXKB_DB, else the per-user data folder.", show_default=False),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Write JSON to stdout (the README documents it).")]
-DocOption = Annotated[str | None, typer.Option("--doc", "-d", help="Only this document: its id, or part of its title.")]
+DocOption = Annotated[
+    list[str] | None,
+    typer.Option("--doc", "-d", help="Only this document: its id, or part of its title (repeatable)."),
+]
+YearOption = Annotated[
+    list[str] | None, typer.Option("--year", help="Only reports of this year or range: 2018, 2016-2020 (repeatable).")
+]
+RegionOption = Annotated[
+    list[str] | None,
+    typer.Option("--region", help="Only reports of this region: 湖南 or 湖南省, 株洲, 全国 (repeatable)."),
+]
+TypeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--type",
+        help="Only reports of this type: government, cppcc, npc_resolution, party_congress, other (repeatable).",
+    ),
+]
+LevelOption = Annotated[
+    list[str] | None,
+    typer.Option("--level", help="Only reports of this level: national, province, city, county (repeatable)."),
+]
+SpeakerOption = Annotated[
+    list[str] | None, typer.Option("--speaker", help="Only reports made by this person: 李克强 (repeatable).")
+]
+CopiesOption = Annotated[
+    bool,
+    typer.Option("--copies", help="Every copy of a report stored from several sources (default: each report once)."),
+]
 SectionOption = Annotated[
     str | None,
     typer.Option("--section", "-s", help="Only this section and its subsections: 二, 二(一), 2 or 2.1."),
@@ -128,6 +156,12 @@ def search(
         ),
     ],
     doc: DocOption = None,
+    year: YearOption = None,
+    region: RegionOption = None,
+    type_: TypeOption = None,
+    level: LevelOption = None,
+    speaker: SpeakerOption = None,
+    copies: CopiesOption = False,
     section: SectionOption = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Hits to show; 0 shows all.")] = 10,
     all_kinds: Annotated[
@@ -142,12 +176,12 @@ def search(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> Command:
-    """Find paragraphs, best first, with snippets and citations. Exit 1 when nothing matches,
-    with the closest terms as suggestions."""
+    """Find paragraphs, best first, with snippets and citations, in every report once (or in the reports
+    the filters name). Exit 1 when nothing matches, with the closest terms as suggestions."""
     return partial(
         commands.search,
         query=query,
-        doc=doc,
+        where=commands.Where(doc, year, region, type_, level, speaker, copies),
         section=section,
         limit=limit,
         all_kinds=all_kinds,
@@ -169,6 +203,12 @@ def fuzzy_(
     ],
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Terms to show; 0 shows all.")] = 10,
     doc: DocOption = None,
+    year: YearOption = None,
+    region: RegionOption = None,
+    type_: TypeOption = None,
+    level: LevelOption = None,
+    speaker: SpeakerOption = None,
+    copies: CopiesOption = False,
     min_score: Annotated[
         float, typer.Option("--min-score", min=0, max=100, help="Leave out terms that score less (0-100).")
     ] = 60,
@@ -177,18 +217,26 @@ def fuzzy_(
 ) -> Command:
     """The terms of the knowledge base closest to TERM, best first, with how often and
     where they occur. Exit 1 when none is close enough."""
-    return partial(commands.fuzzy, term=term, limit=limit, doc=doc, min_score=min_score, db=db, json=json)
+    where = commands.Where(doc, year, region, type_, level, speaker, copies)
+    return partial(commands.fuzzy, term=term, limit=limit, where=where, min_score=min_score, db=db, json=json)
 
 
 @app.command("list")
 def list_(
     section: SectionOption = None,
     doc: DocOption = None,
+    year: YearOption = None,
+    region: RegionOption = None,
+    type_: TypeOption = None,
+    level: LevelOption = None,
+    speaker: SpeakerOption = None,
+    copies: CopiesOption = False,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> Command:
     """The outline: sections, subsections and their initiatives, as a tree."""
-    return partial(commands.outline, section=section, doc=doc, db=db, json=json)
+    where = commands.Where(doc, year, region, type_, level, speaker, copies)
+    return partial(commands.outline, section=section, where=where, db=db, json=json)
 
 
 @app.command()
@@ -203,14 +251,34 @@ def show(
 
 
 @app.command()
-def docs(db: DbOption = None, json: JsonOption = False) -> Command:
-    """The documents with their metadata and counts."""
-    return partial(commands.docs, db=db, json=json)
+def docs(
+    doc: DocOption = None,
+    year: YearOption = None,
+    region: RegionOption = None,
+    type_: TypeOption = None,
+    level: LevelOption = None,
+    speaker: SpeakerOption = None,
+    copies: Annotated[
+        bool, typer.Option("--copies", help="Accepted for symmetry: docs always lists every copy of a report.")
+    ] = False,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> Command:
+    """The documents with what report each is (type, level, region, year, speaker), their copies
+    from other sources and their counts."""
+    where = commands.Where(doc, year, region, type_, level, speaker, copies)
+    return partial(commands.docs, where=where, db=db, json=json)
 
 
 @app.command()
 def export(
     doc: DocOption = None,
+    year: YearOption = None,
+    region: RegionOption = None,
+    type_: TypeOption = None,
+    level: LevelOption = None,
+    speaker: SpeakerOption = None,
+    copies: CopiesOption = False,
     kind: Annotated[
         list[str] | None,
         typer.Option(
@@ -222,8 +290,10 @@ def export(
         bool, typer.Option("--json", help="Accepted for symmetry: export always writes JSON Lines.")
     ] = True,
 ) -> Command:
-    """Every paragraph as JSON Lines (one object a line), for jq and pandas."""
-    return partial(commands.export, doc=doc, kind=kind, db=db)
+    """Every paragraph as JSON Lines (one object a line), for jq and pandas: of every report once,
+    or of the reports the filters name."""
+    where = commands.Where(doc, year, region, type_, level, speaker, copies)
+    return partial(commands.export, where=where, kind=kind, db=db)
 
 
 @app.command()

@@ -14,9 +14,34 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
-from zxkb.api import ALL_KINDS, DEFAULT_KINDS, KnowledgeBase
+from zxkb.api import ALL_KINDS, DEFAULT_KINDS, KnowledgeBase, report_filter
+from zxkb.models import ReportFilter
 from zxkb.render.output import Output, message
+
+
+class Where(NamedTuple):
+    """The filter options of a command as Typer (or zxkb.cli.fast) read them."""
+
+    doc: list[str] | None = None
+    year: list[str] | None = None
+    region: list[str] | None = None
+    type: list[str] | None = None
+    level: list[str] | None = None
+    speaker: list[str] | None = None
+    copies: bool = False
+
+    def report_filter(self) -> ReportFilter:
+        return report_filter(
+            docs=self.doc or (),
+            years=self.year or (),
+            regions=self.region or (),
+            types=self.type or (),
+            levels=self.level or (),
+            speakers=self.speaker or (),
+            copies=self.copies,
+        )
 
 
 @contextmanager
@@ -81,7 +106,7 @@ def rm(docs: list[int], db: Path | None, json: bool) -> int:
 
 def search(
     query: list[str],
-    doc: str | None,
+    where: Where,
     section: str | None,
     limit: int,
     all_kinds: bool,
@@ -89,16 +114,19 @@ def search(
     db: Path | None,
     json: bool,
 ) -> int:
+    chosen = where.report_filter()
     with knowledge_base(db) as kb:
         kinds = ALL_KINDS if all_kinds else DEFAULT_KINDS
-        result = kb.search(" ".join(query), doc=doc, section=section, limit=limit or None, kinds=kinds, fuzzy=fuzzy)
+        text = " ".join(query)
+        result = kb.search(text, where=chosen, section=section, limit=limit or None, kinds=kinds, fuzzy=fuzzy)
     Output(json).result("search", result)
     return 0 if result.total else 1
 
 
-def fuzzy(term: str, limit: int, doc: str | None, min_score: float, db: Path | None, json: bool) -> int:
+def fuzzy(term: str, limit: int, where: Where, min_score: float, db: Path | None, json: bool) -> int:
+    chosen = where.report_filter()
     with knowledge_base(db) as kb:
-        result = kb.fuzzy(term, doc=doc, limit=limit or None, min_score=min_score)
+        result = kb.fuzzy(term, where=chosen, limit=limit or None, min_score=min_score)
     out = Output(json)
     for warning in result.warnings:
         out.message(f"Warning: {warning}")
@@ -106,9 +134,10 @@ def fuzzy(term: str, limit: int, doc: str | None, min_score: float, db: Path | N
     return 0 if result.matches else 1
 
 
-def outline(section: str | None, doc: str | None, db: Path | None, json: bool) -> int:
+def outline(section: str | None, where: Where, db: Path | None, json: bool) -> int:
+    chosen = where.report_filter()
     with knowledge_base(db) as kb:
-        outlines = kb.outline(section=section, doc=doc)
+        outlines = kb.outline(section=section, where=chosen)
     Output(json).result("outline", outlines)
     return 0
 
@@ -120,9 +149,10 @@ def show(ref: str, context: int, db: Path | None, json: bool) -> int:
     return 0
 
 
-def docs(db: Path | None, json: bool) -> int:
+def docs(where: Where, db: Path | None, json: bool) -> int:
+    chosen = where.report_filter()
     with knowledge_base(db) as kb:
-        infos = kb.documents()
+        infos = kb.documents(where=chosen)
     Output(json).result("docs", infos)
     return 0
 
@@ -134,7 +164,8 @@ def upgrade(db: Path | None, json: bool) -> int:
     return 0
 
 
-def export(doc: str | None, kind: list[str] | None, db: Path | None) -> int:
+def export(where: Where, kind: list[str] | None, db: Path | None) -> int:
+    chosen = where.report_filter()
     with knowledge_base(db) as kb:
-        Output(True).json_lines("export_line", kb.export(doc=doc, kinds=kind))
+        Output(True).json_lines("export_line", kb.export(where=chosen, kinds=kind))
     return 0

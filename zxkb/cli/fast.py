@@ -16,10 +16,19 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-# option -> (keyword, takes a value)
+# option -> (keyword, takes a value); the filters (zxkb.cli.commands.Where) are repeatable
+FILTERS: dict[str, str] = {
+    "--doc": "doc",
+    "-d": "doc",
+    "--year": "year",
+    "--region": "region",
+    "--type": "type",
+    "--level": "level",
+    "--speaker": "speaker",
+}
 SEARCH_OPTIONS: dict[str, tuple[str, bool]] = {
-    "--doc": ("doc", True),
-    "-d": ("doc", True),
+    **{name: (key, True) for name, key in FILTERS.items()},
+    "--copies": ("copies", False),
     "--section": ("section", True),
     "-s": ("section", True),
     "--limit": ("limit", True),
@@ -36,7 +45,6 @@ def parse_search(args: list[str]) -> dict[str, Any] | None:
     """search's keyword arguments from argv, or None when this parser is not sure."""
     kwargs: dict[str, Any] = {
         "query": [],
-        "doc": None,
         "section": None,
         "limit": 10,
         "all_kinds": False,
@@ -44,6 +52,7 @@ def parse_search(args: list[str]) -> dict[str, Any] | None:
         "db": None,
         "json": False,
     }
+    where: dict[str, Any] = {"copies": False}
     i = 0
     while i < len(args):
         arg = args[i]
@@ -58,7 +67,7 @@ def parse_search(args: list[str]) -> dict[str, Any] | None:
             if not takes_value:
                 if eq:
                     return None
-                kwargs[key] = True
+                (where if key == "copies" else kwargs)[key] = True
             else:
                 if eq and name.startswith("--"):
                     value = inline
@@ -67,7 +76,10 @@ def parse_search(args: list[str]) -> dict[str, Any] | None:
                     value = args[i]
                 else:
                     return None
-                kwargs[key] = value
+                if name in FILTERS:
+                    where.setdefault(key, []).append(value)
+                else:
+                    kwargs[key] = value
         else:
             kwargs["query"].append(arg)
         i += 1
@@ -81,6 +93,9 @@ def parse_search(args: list[str]) -> dict[str, Any] | None:
         return None
     if kwargs["db"] is not None:
         kwargs["db"] = Path(kwargs["db"])
+    from zxkb.cli.commands import Where
+
+    kwargs["where"] = Where(**where)
     return kwargs
 
 

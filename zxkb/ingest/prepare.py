@@ -8,27 +8,37 @@ Everything returned is plain data that pickles."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from zxkb import textnorm, vocab
 from zxkb.errors import InputError, ZxkbError
 from zxkb.formats import ReadOptions, Record, read_records
-from zxkb.models import INDEXED, ParsedDocument
+from zxkb.models import INDEXED, Identity, ParsedDocument
+from zxkb.parse.fingerprint import sentence_hashes
+from zxkb.parse.identity import identify
 from zxkb.parse.report import body_chars, parse_report
 
 MIN_REPORT_CHARS = 120  # less body text than this is a stub, not a report
 MAX_BYTES = 50 * 1024 * 1024
+IDENTITY_FIELDS = ("title", "year", "date", "region", "type", "congress")  # the file's fields identity reads
 
 
 @dataclass(frozen=True)
 class PreparedDocument:
     """A parsed report with what its storage needs computed: the index tokens of
-    each block (None where the block is not indexed) and the document's terms."""
+    each block (None where the block is not indexed), the document's terms, what
+    report it is (zxkb.parse.identity) with the file's fields it was decided
+    from, and its sentence hashes (zxkb.parse.fingerprint: copies from other
+    sources are recognised by them)."""
 
     doc: ParsedDocument
     tokens: tuple[str | None, ...]
     terms: vocab.DocumentTerms
+    identity: Identity | None = None
+    meta: tuple[tuple[str, str], ...] = ()
+    sentences: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,14 +59,26 @@ class FileFailure:
     hint: str | None
 
 
-def prepare_document(doc: ParsedDocument) -> PreparedDocument:
-    """Fold and tokenise a parsed report's indexed blocks and extract its terms."""
+def prepare_document(doc: ParsedDocument, meta: Mapping[str, str] | None = None) -> PreparedDocument:
+    """Fold and tokenise a parsed report's indexed blocks, extract its terms,
+    decide what report it is (`meta`: the file's fields) and hash its sentences."""
     keys = [textnorm.fold(b.text) if b.kind in INDEXED else None for b in doc.blocks]
     texts = [key for key, b in zip(keys, doc.blocks, strict=True) if key is not None and b.kind in vocab.VOCAB_KINDS]
     titles = [sec.title for sec in doc.sections]
     titles += [b.title for b in doc.blocks if b.kind == "body" and b.title]
     terms = vocab.extract(texts, [textnorm.fold(t) for t in titles], vocab.segmenter())
-    return PreparedDocument(doc, tuple(None if k is None else textnorm.tokens(k) for k in keys), terms)
+    fields = {k: v for k, v in (meta or {}).items() if k in IDENTITY_FIELDS}
+    identity = identify(
+        doc.title, doc.subtitle, doc.author, doc.date, [(b.kind, b.role, b.text) for b in doc.blocks], fields
+    )
+    return PreparedDocument(
+        doc,
+        tuple(None if k is None else textnorm.tokens(k) for k in keys),
+        terms,
+        identity,
+        tuple(sorted(fields.items())),
+        sentence_hashes(b.text for b in doc.blocks if b.kind == "body"),
+    )
 
 
 def prepare_record(record: Record, known: frozenset[str] = frozenset()) -> PreparedRecord:
@@ -72,7 +94,7 @@ def prepare_record(record: Record, known: frozenset[str] = frozenset()) -> Prepa
     if chars < MIN_REPORT_CHARS:
         why = f"not a report: {chars} characters of text"
         return PreparedRecord(record.source, record.encoding, content_hash, None, why, key=key)
-    return PreparedRecord(record.source, record.encoding, content_hash, prepare_document(doc), key=key)
+    return PreparedRecord(record.source, record.encoding, content_hash, prepare_document(doc, meta), key=key)
 
 
 def record_key(meta: dict[str, str]) -> str | None:

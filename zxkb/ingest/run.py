@@ -19,7 +19,7 @@ from zxkb.ingest import workers
 from zxkb.ingest.prepare import MAX_BYTES, FileFailure, prepare_file
 from zxkb.ingest.records import FileOutcome, store_file
 from zxkb.models import IngestReport
-from zxkb.store import connection, documents, terms
+from zxkb.store import connection, documents, reports, terms
 
 # A folder's own documentation is not a report; name such a file to ingest it.
 FOLDER_DOCS = re.compile(r"^(readme|license|licence|changelog|contributing|copying|notice)(\.\w+)?$", re.I)
@@ -126,15 +126,31 @@ def ingest_paths(
             missing += outcome.missing
             group.tick()
         vocabulary.flush()
+    for item in ingested:  # the reports' copies as they stand after the whole ingest
+        _copies(conn, item)
     return IngestReport(tuple(ingested), tuple(skipped), tuple(errors), tuple(missing))
 
 
+def _copies(conn: sqlite3.Connection, item: dict[str, object]) -> None:
+    """`copy_of` (the canonical copy's id, when this document is a copy of a
+    report stored from several sources), `copies` (on the canonical one) and
+    whether a copy of the report was stored before this one."""
+    doc_id = cast(int, item["doc"])
+    canonical, group = reports.members(conn, doc_id)
+    item["copy_of"] = None if canonical == doc_id else canonical
+    item["copies"] = [m for m in group if m != doc_id] if canonical == doc_id else []
+    item["same_as_stored"] = any(m < doc_id for m in group)
+
+
 def summary(report: IngestReport) -> str:
-    """The one-line summary of an ingest: `3 documents ingested (…), 1 skipped, 0 failed`."""
+    """The one-line summary of an ingest: `3 documents ingested (…), 1 of them a copy
+    of reports stored already, 1 skipped, 0 failed`."""
     kept = sum(cast(int, item["paragraphs"]) for item in report.ingested)
     aside = sum(sum(cast(dict[str, int], item["set_aside"]).values()) for item in report.ingested)
     n = len(report.ingested)
+    copies = sum(1 for item in report.ingested if item.get("same_as_stored"))
+    also = f", {copies} of them {'a copy' if copies == 1 else 'copies'} of reports stored already" if copies else ""
     return (
-        f"{n} document{'' if n == 1 else 's'} ingested ({kept} paragraphs kept, {aside} set aside), "
+        f"{n} document{'' if n == 1 else 's'} ingested ({kept} paragraphs kept, {aside} set aside){also}, "
         f"{len(report.skipped)} skipped, {len(report.errors)} failed"
     )

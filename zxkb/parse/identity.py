@@ -29,12 +29,12 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
-from zxkb.models import Identity
+from zxkb.models import REPORT_TYPES, Identity
 from zxkb.numbering import cn_to_int
 from zxkb.parse.frontmatter import find_date
 from zxkb.parse.regions import NATIONAL, PROVINCES, find_province, level_of, normalise_region
 
-TYPES: tuple[str, ...] = ("government", "cppcc", "npc_resolution", "party_congress", "other")
+TYPES = REPORT_TYPES
 
 # First year of each National People's Congress; its n-th session sat in year
 # first + n - 1, except where the table below says otherwise.

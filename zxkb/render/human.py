@@ -129,16 +129,20 @@ def search(result: SearchResult) -> None:
         out.print()
     shown = len(result.hits)
     approx = f" ({result.approximate} approximate, marked ≈)" if result.approximate else ""
+    within = f" in the reports of {result.filters.described()}" if result.filters and result.filters.filtered else ""
     if shown < result.total:
-        summary = f"{shown} of {result.total} paragraphs{approx}; --limit 0 shows all, zxkb show REF shows one"
+        summary = f"{shown} of {result.total} paragraphs{approx}{within}; --limit 0 shows all, zxkb show REF shows one"
     else:
-        summary = f"{result.total} paragraph{'s' if result.total != 1 else ''}{approx}"
+        summary = f"{result.total} paragraph{'s' if result.total != 1 else ''}{approx}{within}"
     _print(out, [_text(summary, "dim")])
 
 
 def no_hits(result: SearchResult) -> None:
     err = _err()
-    _print(err, [_text(f"No paragraph contains {result.query!r}.")])
+    within = ""
+    if result.filters and result.filters.filtered:
+        within = f" in the reports of {result.filters.described()}"
+    _print(err, [_text(f"No paragraph contains {result.query!r}{within}.")])
     if result.suggestions:
         terms = ", ".join(f"{m.term} ({m.count})" for m in result.suggestions)
         _print(err, [_text(f"Did you mean: {terms}?")])
@@ -210,18 +214,28 @@ def outline(outlines: list[Outline]) -> None:
 
 
 def docs(infos: list[DocInfo]) -> None:
-    """Two lines a document: id, title, date and speaker; then its counts and source."""
+    """Two lines a document: id, title, date and speaker; then what report it
+    is, its counts and source; a copy says of which document, the canonical
+    copy lists the others."""
     out = _out()
     for d in infos:
         head = [_ref(f"{d.id:>4}  ", "magenta"), _text(d.title, "bold")]
         if d.date:
             head.append(_ref(f" · {d.date}", "dim"))
-        if d.author:
-            head.append(_text(f" · {d.author}"))
+        if d.speaker:
+            head.append(_text(f" · {' '.join(x for x in (d.speaker_role, d.speaker) if x)}"))
         _print(out, head, hang="      ")
         pages = f", {d.pages} pages" if d.pages is not None else ""
-        detail = f"{d.paragraphs} paragraphs, {d.sections} sections{pages} · "
+        report = " · ".join(str(x) for x in (d.type, d.region, d.year) if x)
+        detail = f"{report} · {d.paragraphs} paragraphs, {d.sections} sections{pages} · "
         _print(out, [_ref(detail, "dim"), _text(Path(d.source).name, "dim")], indent="      ", hang="      ")
+        if d.copy_of is not None:
+            _print(out, [_ref(f"copy of {d.copy_of}", "yellow")], indent="      ")
+        elif d.copies:
+            _print(out, [_ref(f"copies: {', '.join(map(str, d.copies))}", "yellow")], indent="      ")
+    copies = sum(1 for d in infos if d.copy_of is not None)
+    if copies:
+        _print(out, [_text(f"{len(infos)} documents, {len(infos) - copies} reports ({copies} copies)", "dim")])
 
 
 def upgrade(report: UpgradeReport) -> None:

@@ -15,7 +15,9 @@ from zxkb.models import (
     Outline,
     OutlineSection,
     Paragraph,
+    ReportFacts,
     SearchResult,
+    Selection,
     ShowResult,
     UpgradeReport,
 )
@@ -47,14 +49,34 @@ def paragraph(p: Paragraph) -> dict[str, Any]:
     }
 
 
+def filters(chosen: Selection | None) -> dict[str, Any]:
+    """The filters a result was read under, normalised (regions by their official names, --doc by ids)."""
+    chosen = chosen or Selection(None)
+    return {
+        "doc": list(chosen.docs),
+        "year": [list(span) for span in chosen.years],
+        "region": list(chosen.regions),
+        "type": list(chosen.types),
+        "level": list(chosen.levels),
+        "speaker": list(chosen.speakers),
+        "copies": chosen.copies,
+    }
+
+
+def _report(facts: ReportFacts | None) -> dict[str, Any]:
+    return {"year": facts.year, "region": facts.region, "type": facts.type} if facts else {}
+
+
 def search(result: SearchResult) -> dict[str, Any]:
     out: dict[str, Any] = {
         "query": result.query,
         "total": result.total,
         "approximate": result.approximate,
+        "filters": filters(result.filters),
         "hits": [
             {
                 **paragraph(hit.para),
+                **_report(hit.report),
                 "snippet": hit.snippet,
                 "highlights": [list(span) for span in hit.highlights],
                 "score": hit.score,
@@ -99,6 +121,9 @@ def outline(outlines: list[Outline]) -> list[dict[str, Any]]:
 
 
 def docs(infos: list[DocInfo]) -> list[dict[str, Any]]:
+    sources: dict[int, list[dict[str, Any]]] = {}  # each report's copies, canonical first
+    for d in sorted(infos, key=lambda d: d.copy_of is not None):
+        sources.setdefault(d.copy_of or d.id, []).append({"doc": d.id, "source": d.source})
     return [
         {
             "id": d.id,
@@ -112,6 +137,16 @@ def docs(infos: list[DocInfo]) -> list[dict[str, Any]]:
             "year": d.year,
             "region": d.region,
             "pages": d.pages,
+            "type": d.type,
+            "level": d.level,
+            "key": d.key,
+            "meeting": d.meeting,
+            "speaker": d.speaker,
+            "speaker_role": d.speaker_role,
+            "copy_of": d.copy_of,
+            "copies": list(d.copies),
+            "sources": sources.get(d.copy_of or d.id, []),
+            "evidence": dict(d.evidence),
         }
         for d in infos
     ]

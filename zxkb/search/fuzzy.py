@@ -43,7 +43,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from zxkb import pinyin, textnorm
 from zxkb.errors import QueryError
-from zxkb.models import FuzzyMatch, FuzzyResult
+from zxkb.models import FuzzyMatch, FuzzyResult, ReportFilter
 from zxkb.search import limits
 from zxkb.store import reads, terms
 
@@ -153,18 +153,29 @@ def find(
     query: str,
     *,
     doc: str | None = None,
+    where: ReportFilter | None = None,
     limit: int | None = DEFAULT_LIMIT,
     min_score: float = DEFAULT_MIN_SCORE,
 ) -> FuzzyResult:
-    """The vocabulary terms closest to `query`, best first; `doc` as search's --doc.
-    A vocabulary that is behind the documents (an ingest interrupted between
-    storing documents and writing their terms) or of another version answers
-    with what it holds, and the result says so (zxkb upgrade brings it up to date:
-    a read never writes)."""
+    """The vocabulary terms closest to `query`, best first, with their counts
+    and documents in the reports `where` names (each report once, unless
+    where.copies); `doc` adds one --doc. A vocabulary that is behind the
+    documents (an ingest interrupted between storing documents and writing their
+    terms) or of another version answers with what it holds, and the result says
+    so (zxkb upgrade brings it up to date: a read never writes)."""
     limits.check_term(query)
     if not textnorm.fold(query):
         raise QueryError("the query is empty", "give a term, for example: zxkb fuzzy 远程协商")
-    found = find_terms(conn, query, reads.resolve_docs(conn, doc), limit=limit, min_score=min_score)
+    if doc is not None:
+        where = (where or ReportFilter())._replace(docs=(*(where.docs if where else ()), doc))
+    if where is not None and where.filtered:
+        from zxkb.store import selection
+
+        chosen = selection.select(conn, where).doc_ids
+        found = find_terms(conn, query, list(chosen or ()), limit=limit, min_score=min_score)
+    else:
+        copies = frozenset() if where is not None and where.copies else reads.copy_ids(conn)
+        found = find_terms(conn, query, None, limit=limit, min_score=min_score, exclude=copies)
     return found._replace(warnings=terms.staleness(conn))
 
 
@@ -175,8 +186,10 @@ def find_terms(
     *,
     limit: int | None = DEFAULT_LIMIT,
     min_score: float = DEFAULT_MIN_SCORE,
+    exclude: frozenset[int] = frozenset(),
 ) -> FuzzyResult:
-    """`find` for documents given by id (None: all)."""
+    """`find` for documents given by id (None: all but `exclude`, the copies of
+    reports stored from a second source)."""
     p = probe(query, terms.char_readings(conn, textnorm.fold(query)))
     rows: dict[str, tuple[str, str, str, int]] = {}
     for expr in match_expressions(p):
@@ -192,8 +205,12 @@ def find_terms(
     matches = []
     if doc_ids is None:
         where = terms.term_documents(conn, found)
+        holding = exclude & {d for docs in where.values() for d in docs}
+        in_copies = terms.term_counts(conn, found, sorted(holding)) if holding else {}
         for s, term, count in ranked:
-            matches.append(FuzzyMatch(term, s, count, tuple(where.get(term, ()))))
+            count -= sum(n for _, n in in_copies.get(term, ()))
+            holders = tuple(d for d in where.get(term, ()) if d not in exclude)
+            matches.append(FuzzyMatch(term, s, count, holders))
     else:
         counts = terms.term_counts(conn, found, doc_ids)
         for s, term, _ in ranked:

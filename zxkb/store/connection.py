@@ -44,6 +44,7 @@ class Connection(sqlite3.Connection):
     path: Path
     migrated_from: int | None = None  # the schema version a write connection found, when it migrated
     index_rebuilt = False  # whether a write connection rebuilt the index for this normaliser
+    archive_rebuilt = False  # whether it gave the stored documents their identity and copies again
 
 
 def connect(
@@ -163,6 +164,11 @@ def _check_to_read(conn: Connection, path: Path) -> None:
             f"the index of {path} was built with another version of zxkb's text normaliser",
             UPGRADE_HINT.format(path=path),
         )
+    if _archive_version(conn) not in (None, CURRENT_ARCHIVE):
+        raise NeedsUpgrade(
+            f"the reports of {path} were identified by another version of zxkb (their copies and filters)",
+            UPGRADE_HINT.format(path=path),
+        )
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
 
 
@@ -199,9 +205,31 @@ def _prepare_to_write(conn: Connection, path: Path) -> None:
                 conn.execute(
                     "INSERT OR REPLACE INTO meta(key, value) VALUES ('norm_version', ?)", (CURRENT_NORMALISER,)
                 )
+    if _archive_version(conn) != CURRENT_ARCHIVE:
+        with transaction(conn):
+            found = _archive_version(conn)  # again, under the write lock
+            if found is None:  # no document yet: those to come are placed by these rules
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('archive_version', ?)", (CURRENT_ARCHIVE,)
+                )
+            elif found != CURRENT_ARCHIVE:
+                from zxkb.store import reports  # only now: it loads the parser
+
+                reports.check_archive(conn)
+                conn.archive_rebuilt = True
 
 
 CURRENT_NORMALISER = str(textnorm.VERSION)
+CURRENT_ARCHIVE = str(schema.ARCHIVE_VERSION)
+
+
+def _archive_version(conn: sqlite3.Connection) -> str | None:
+    """The version of the archive's rules (zxkb.store.reports) that gave the
+    stored documents their identity and copies (None: no document yet)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'archive_version'").fetchone()
+    if row is None:
+        return "unknown" if conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() else None
+    return str(row[0]).strip()
 
 
 def _normaliser_version(conn: sqlite3.Connection) -> str | None:

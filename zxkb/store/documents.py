@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from zxkb.errors import NotFound
 from zxkb.models import DocInfo
-from zxkb.store import index, reads, terms
+from zxkb.store import index, reads, reports, terms
 from zxkb.store.connection import transaction
 
 if TYPE_CHECKING:
@@ -79,6 +79,7 @@ def remove_documents(conn: sqlite3.Connection, doc_ids: Iterable[int]) -> list[D
 def delete_document(conn: sqlite3.Connection, doc_id: int) -> bool:
     terms.remove_document_terms(conn, doc_id)
     index.remove_document(conn, doc_id)
+    reports.forget(conn, doc_id)  # another copy of the report becomes canonical
     conn.execute("DELETE FROM paragraphs WHERE doc_id = ?", (doc_id,))
     conn.execute("DELETE FROM sections WHERE doc_id = ?", (doc_id,))
     return conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount > 0
@@ -95,12 +96,15 @@ def add_document(
     replaces: int | None = None,
 ) -> int:
     """Store a prepared document, its sections, paragraphs and index entries in
-    one transaction; with `replaces`, that document goes in the same transaction.
-    Its terms are the caller's to add to the vocabulary (terms.VocabularyBatch),
-    after the commit."""
+    one transaction, with what report it is (zxkb.store.reports: a copy of a
+    stored report joins it); with `replaces`, that document goes in the same
+    transaction. Its terms are the caller's to add to the vocabulary
+    (terms.VocabularyBatch), after the commit."""
     from datetime import datetime, timezone  # here: only ingest needs it (~1 ms of every start-up)
 
     doc = prepared.doc
+    identity = prepared.identity
+    author = doc.author or (identity.byline if identity else None)  # a byline the front matter did not take
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     with transaction(conn):
         if replaces is not None:
@@ -111,7 +115,7 @@ def add_document(
             (
                 doc.title,
                 doc.subtitle,
-                doc.author,
+                author,
                 doc.date,
                 doc.year,
                 doc.region,
@@ -163,6 +167,10 @@ def add_document(
                 for i, block in enumerate(doc.blocks)
             ),
         )
+        copy = False
+        if identity is not None:
+            reports.store(conn, doc_id, identity, prepared.meta, prepared.sentences)
+            copy = reports.place(conn, doc_id, identity, prepared.sentences, indexed=False)
         index.add(
             conn,
             (
@@ -170,5 +178,6 @@ def add_document(
                 for i, (block, tokens) in enumerate(zip(doc.blocks, prepared.tokens, strict=True))
                 if tokens is not None
             ),
+            copy=copy,
         )
     return doc_id

@@ -12,47 +12,83 @@ from zxkb import textnorm
 from zxkb.models import INDEXED, Kind, Paragraph
 from zxkb.store import reads
 
+Row = tuple[int, str, str, str, str]  # rowid, body, other, copy_body, copy_other
+_INSERT = "INSERT INTO paragraphs_fts(rowid, body, other, copy_body, copy_other) VALUES (?, ?, ?, ?, ?)"
+_DELETE = (
+    "INSERT INTO paragraphs_fts(paragraphs_fts, rowid, body, other, copy_body, copy_other)"
+    " VALUES ('delete', ?, ?, ?, ?, ?)"
+)
 
-def fts_row(pid: int, kind: str, tokens: str) -> tuple[int, str, str]:
-    """(rowid, body, other) for paragraphs_fts: body paragraphs in the first column."""
-    return (pid, tokens, "") if kind == "body" else (pid, "", tokens)
+
+def fts_row(pid: int, kind: str, tokens: str, copy: bool = False) -> Row:
+    """The paragraphs_fts row of a paragraph: body paragraphs in the first column,
+    headings, front matter and noise in the second; a copy's paragraphs (a
+    report stored from a second source, zxkb.store.reports) in the last two."""
+    cols = ["", "", "", ""]
+    cols[(2 if copy else 0) + (0 if kind == "body" else 1)] = tokens
+    return (pid, cols[0], cols[1], cols[2], cols[3])
 
 
-def add(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str]]) -> None:
+def add(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str]], *, copy: bool = False) -> None:
     """Index (id, kind, tokens) rows, inside the caller's transaction."""
-    conn.executemany(
-        "INSERT INTO paragraphs_fts(rowid, body, other) VALUES (?, ?, ?)",
-        (fts_row(pid, kind, tokens) for pid, kind, tokens in rows),
-    )
+    conn.executemany(_INSERT, (fts_row(pid, kind, tokens, copy) for pid, kind, tokens in rows))
+
+
+def _indexed(conn: sqlite3.Connection, doc_id: int) -> list[tuple[int, str, str]]:
+    rows = conn.execute(
+        f"SELECT id, kind, text FROM paragraphs WHERE doc_id = ? AND kind IN {INDEXED!r}", (doc_id,)
+    ).fetchall()
+    return [(pid, kind, textnorm.index_text(text)) for pid, kind, text in rows]
+
+
+def is_copy(conn: sqlite3.Connection, doc_id: int) -> bool:
+    row = conn.execute("SELECT copy_of FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    return bool(row and row[0] is not None)
 
 
 def remove_document(conn: sqlite3.Connection, doc_id: int) -> None:
     """Forget a document's paragraphs in the index, inside the caller's transaction.
     A contentless FTS5 index forgets a row only when told the tokens it indexed."""
-    conn.executemany(
-        "INSERT INTO paragraphs_fts(paragraphs_fts, rowid, body, other) VALUES ('delete', ?, ?, ?)",
-        (
-            fts_row(pid, kind, textnorm.index_text(text))
-            for pid, kind, text in conn.execute(
-                f"SELECT id, kind, text FROM paragraphs WHERE doc_id = ? AND kind IN {INDEXED!r}", (doc_id,)
-            ).fetchall()
-        ),
-    )
+    copy = is_copy(conn, doc_id)
+    conn.executemany(_DELETE, (fts_row(pid, kind, tokens, copy) for pid, kind, tokens in _indexed(conn, doc_id)))
+
+
+def move_document(conn: sqlite3.Connection, doc_id: int, *, copy: bool) -> None:
+    """Move a document's index entries to the copies' columns (copy) or out of
+    them, inside the caller's transaction, before documents.copy_of changes."""
+    if is_copy(conn, doc_id) == copy:
+        return
+    rows = _indexed(conn, doc_id)
+    conn.executemany(_DELETE, (fts_row(pid, kind, tokens, not copy) for pid, kind, tokens in rows))
+    add(conn, rows, copy=copy)
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
     """Index every paragraph again (the normaliser changed), inside the caller's transaction."""
     conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('delete-all')")
-    rows = conn.execute(f"SELECT id, kind, text FROM paragraphs WHERE kind IN {INDEXED!r}").fetchall()
-    add(conn, ((pid, kind, textnorm.index_text(text)) for pid, kind, text in rows))
+    rows = conn.execute(
+        f"SELECT p.id, p.kind, p.text, d.copy_of IS NOT NULL FROM paragraphs p JOIN documents d ON d.id = p.doc_id"
+        f" WHERE p.kind IN {INDEXED!r}"
+    ).fetchall()
+    conn.executemany(_INSERT, (fts_row(pid, kind, textnorm.index_text(text), bool(c)) for pid, kind, text, c in rows))
 
 
 class Filters(NamedTuple):
-    """What a search is limited to: kinds of paragraph, documents, a section."""
+    """What a search is limited to: kinds of paragraph, documents, a section,
+    and whether copies of a report from other sources count."""
 
     kinds: tuple[Kind, ...] = ("body",)
     doc_ids: list[int] | None = None  # None: every document
     section: str | None = None  # a path: the section and its subsections
+    copies: bool = False  # also the copies' paragraphs
+
+    def columns(self) -> str:
+        """The index columns to match: `{body}` for body paragraphs of every report once."""
+        kinds = set(self.kinds)
+        names = (["body"] if "body" in kinds else []) + (["other"] if kinds - {"body"} else [])
+        if self.copies:
+            names += [f"copy_{name}" for name in names]
+        return "{" + " ".join(names) + "}"
 
     def sql(self) -> tuple[str, list[object]]:
         """Conditions on p (paragraphs) and s (sections), for the join path."""
@@ -80,10 +116,7 @@ def fts_search(
     at 100 MB 经济建设 31.5 -> 23.6 ms, 政协委员之家 6.7 -> 4.4. For terms of
     1-2 characters a separate count is cheaper (发展: 75 vs 90 ms)."""
     kinds = set(filters.kinds)
-    if kinds == {"body"}:
-        match = f"{{body}}: ({match})"
-    elif "body" not in kinds:
-        match = f"{{other}}: ({match})"
+    match = f"{filters.columns()}: ({match})"
     fts_only = filters.doc_ids is None and filters.section is None and kinds in ({"body"}, set(INDEXED))
     fetch = -1 if limit is None else limit
     if fts_only and long_phrase and limit != 0:

@@ -10,13 +10,17 @@ from zxkb.models import Initiative, Outline, OutlineSection
 from zxkb.store.reads import doc_filter
 
 
-def outline(conn: sqlite3.Connection, doc_ids: list[int] | None, path: str | None) -> list[Outline]:
-    """Sections with their subsections and initiatives, per document; with `path`,
-    just that section in each document that has it (NotFound when none has)."""
+def outline(
+    conn: sqlite3.Connection, doc_ids: list[int] | None, path: str | None, *, copies: bool = False
+) -> list[Outline]:
+    """Sections with their subsections and initiatives, per document (of every
+    document: each report once, unless `copies`); with `path`, just that section
+    in each document that has it (NotFound when none has)."""
     cond, args = doc_filter(doc_ids)
+    once = " AND d.copy_of IS NULL" if doc_ids is None and not copies else ""
     docs = conn.execute(
         f"SELECT d.id, d.title, d.date FROM documents d WHERE d.id IN"
-        f" (SELECT p.doc_id FROM paragraphs p WHERE 1 {cond}) ORDER BY d.id",
+        f" (SELECT p.doc_id FROM paragraphs p WHERE 1 {cond}){once} ORDER BY d.id",
         args,
     ).fetchall()
     result = []

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from zxkb import textnorm
 from zxkb.errors import NotFound
-from zxkb.models import DocInfo, Kind, Paragraph
+from zxkb.models import DocInfo, Kind, Paragraph, ReportFacts
 
 PARA_COLUMNS = """
     p.doc_id, d.title, d.date, p.seq, p.kind, s.path, s.title, p.title, p.text, p.page
@@ -26,17 +26,43 @@ def paragraph_of(row: Sequence[object]) -> Paragraph:
     return Paragraph(*row[:PARA_WIDTH])  # type: ignore[arg-type]
 
 
-def documents(conn: sqlite3.Connection) -> list[DocInfo]:
+def documents(conn: sqlite3.Connection, doc_ids: Sequence[int] | None = None) -> list[DocInfo]:
+    """The documents (those of `doc_ids`, else all), each with its report's
+    identity, its copies and the evidence for each field (zxkb.store.reports)."""
+    from zxkb.parse.copies import from_json, merge  # json: not on a search's path
+
+    cond = f"WHERE d.id IN ({','.join('?' * len(doc_ids))})" if doc_ids is not None else ""
     rows = conn.execute(
-        """
+        f"""
         SELECT d.id, d.title, d.subtitle, d.author, d.date, d.source,
                (SELECT count(*) FROM paragraphs p WHERE p.doc_id = d.id AND p.kind = 'body'),
                (SELECT count(*) FROM sections s WHERE s.doc_id = d.id),
-               d.year, d.region, d.pages
-        FROM documents d ORDER BY d.id
-        """
+               d.year, d.region, d.pages, d.type, d.level, d.key, d.meeting, d.speaker, d.speaker_role, d.copy_of
+        FROM documents d {cond} ORDER BY d.id
+        """,
+        list(doc_ids or ()),
     ).fetchall()
-    return [DocInfo(*row) for row in rows]
+    groups: dict[int, list[int]] = {}
+    own = {}
+    for doc_id, head, identity in conn.execute("SELECT id, coalesce(copy_of, id), identity FROM documents"):
+        groups.setdefault(head, []).append(doc_id)
+        own[doc_id] = identity
+    out = []
+    for row in rows:
+        doc_id, copy_of = row[0], row[17]
+        head = copy_of if copy_of is not None else doc_id
+        group = groups.get(head, [doc_id])
+        report = merge([(m, from_json(own.get(m))[0]) for m in group], head)
+        copies = tuple(m for m in group if m != doc_id) if copy_of is None else ()
+        out.append(DocInfo._make([*row, copies, report.evidence]))
+    return out
+
+
+def sources(conn: sqlite3.Connection, doc_ids: Iterable[int]) -> dict[int, str]:
+    """The source (file, or file#record) of each document."""
+    ids = sorted(set(doc_ids))
+    marks = ",".join("?" * len(ids))
+    return dict(conn.execute(f"SELECT id, source FROM documents WHERE id IN ({marks})", ids).fetchall())
 
 
 def resolve_docs(conn: sqlite3.Connection, spec: str | None) -> list[int] | None:
@@ -111,12 +137,50 @@ def paragraphs_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, 
     return by_id
 
 
-def iter_paragraphs(conn: sqlite3.Connection, doc_ids: list[int] | None, kinds: Sequence[Kind]) -> Iterator[Paragraph]:
+def iter_paragraphs(
+    conn: sqlite3.Connection, doc_ids: list[int] | None, kinds: Sequence[Kind], *, copies: bool = False
+) -> Iterator[Paragraph]:
+    """Paragraphs in document order: of `doc_ids`, else of every report once (every document with `copies`)."""
     cond, args = doc_filter(doc_ids)
     kcond, kargs = kind_filter(kinds)
+    once = " AND d.copy_of IS NULL" if doc_ids is None and not copies else ""
     cur = conn.execute(
-        f"SELECT {PARA_COLUMNS} FROM paragraphs p {PARA_JOINS} WHERE 1 {cond}{kcond} ORDER BY p.doc_id, p.seq",
+        f"SELECT {PARA_COLUMNS} FROM paragraphs p {PARA_JOINS} WHERE 1 {cond}{kcond}{once} ORDER BY p.doc_id, p.seq",
         [*args, *kargs],
     )
     for row in cur:
         yield paragraph_of(row)
+
+
+def facts(conn: sqlite3.Connection, doc_ids: Iterable[int]) -> dict[int, ReportFacts]:
+    """Year, region and type of each document's report."""
+    ids = sorted(set(doc_ids))
+    out: dict[int, ReportFacts] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        rows = conn.execute(
+            f"SELECT id, year, region, type FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk
+        )
+        out.update((doc_id, ReportFacts(year, region, type_)) for doc_id, year, region, type_ in rows)
+    return out
+
+
+def copy_ids(conn: sqlite3.Connection) -> frozenset[int]:
+    """The documents that are copies of a report stored from another source."""
+    return frozenset(i for (i,) in conn.execute("SELECT id FROM documents WHERE copy_of IS NOT NULL"))
+
+
+def with_copies(conn: sqlite3.Connection, doc_ids: Sequence[int]) -> list[int]:
+    """`doc_ids` and the other copies of their reports, ascending."""
+    ids = sorted(set(doc_ids))
+    found = set(ids)
+    for i in range(0, len(ids), 400):
+        chunk = ids[i : i + 400]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT d.id FROM documents d JOIN documents c ON coalesce(d.copy_of, d.id) = coalesce(c.copy_of, c.id)"
+            f" WHERE c.id IN ({marks})",
+            chunk,
+        )
+        found.update(i for (i,) in rows)
+    return sorted(found)

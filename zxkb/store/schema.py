@@ -167,9 +167,45 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE documents ADD COLUMN pages INTEGER;
     ALTER TABLE paragraphs ADD COLUMN page INTEGER;
     """,
+    # 6: the archive (zxkb.store.reports). Each document knows what report it is
+    # (type, level, key, meeting, speaker, speaker_role beside year and region; its
+    # own findings with their evidence as JSON in `identity`), and a document
+    # stored from a second source is a copy of the report's canonical document
+    # (copy_of). doc_sketch holds a sample of each document's sentence hashes
+    # (zxkb.parse.fingerprint) to find copies. The paragraph index gains two
+    # columns for the copies' paragraphs, so that a search counts a report once
+    # without a join: it is rebuilt by the next writer (norm_version: zxkb
+    # upgrade, ingest, rm), which gives the documents already stored their
+    # identity and copies too (meta 'archive_version', reports.check_archive).
+    """
+    ALTER TABLE documents ADD COLUMN type TEXT NOT NULL DEFAULT 'other';
+    ALTER TABLE documents ADD COLUMN level TEXT;
+    ALTER TABLE documents ADD COLUMN key TEXT;
+    ALTER TABLE documents ADD COLUMN meeting TEXT;
+    ALTER TABLE documents ADD COLUMN speaker TEXT;
+    ALTER TABLE documents ADD COLUMN speaker_role TEXT;
+    ALTER TABLE documents ADD COLUMN copy_of INTEGER;  -- documents.id of the canonical copy, NULL on it
+    ALTER TABLE documents ADD COLUMN identity TEXT;    -- JSON: the document's own findings and evidence
+    CREATE INDEX documents_key ON documents(key);
+    CREATE INDEX documents_copy_of ON documents(copy_of);
+    CREATE TABLE doc_sketch (
+        hash INTEGER NOT NULL,
+        doc_id INTEGER NOT NULL,  -- documents.id
+        PRIMARY KEY (hash, doc_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX doc_sketch_doc ON doc_sketch(doc_id);
+    DROP TABLE paragraphs_fts;
+    CREATE VIRTUAL TABLE paragraphs_fts USING fts5(
+        body, other, copy_body, copy_other, content='', tokenize='unicode61 remove_diacritics 0'
+    );
+    DELETE FROM meta WHERE key IN ('norm_version', 'archive_version');
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
+# The rules that give each document its identity and copies (zxkb.store.reports):
+# when this changes, stored documents are placed again on the next open.
+ARCHIVE_VERSION = 1
 
 
 def migrate(conn: sqlite3.Connection) -> bool:

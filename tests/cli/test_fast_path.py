@@ -28,6 +28,11 @@ ANSWERED = [
     ["search", "协商", "--doc", "上海", "--json"],  # no such document: exit 2
     ["search", "-", "--json"],
     ["search", "协商", "--json", "--limit", "3", "--limit", "1"],  # the last value wins
+    ["search", "协商", "--doc", "1", "--doc", "株洲", "--json"],  # --doc repeats
+    ["search", "协商", "--year", "2020", "--region", "株洲", "--type", "cppcc", "--level", "city", "--json"],
+    ["search", "协商", "--speaker", "蔡溪", "--year=2016-2020", "--copies", "--json"],
+    ["search", "协商", "--region", "湖南", "--json"],  # no such region: exit 2
+    ["search", "协商", "--type", "goverment"],  # unknown type: exit 2
 ]
 
 DECLINED = [

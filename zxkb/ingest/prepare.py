@@ -77,7 +77,7 @@ def prepare_document(doc: ParsedDocument, meta: Mapping[str, str] | None = None)
         terms,
         identity,
         tuple(sorted(fields.items())),
-        sentence_hashes(b.text for b in doc.blocks if b.kind == "body"),
+        sentence_hashes((k for k, b in zip(keys, doc.blocks, strict=True) if k and b.kind == "body"), folded=True),
     )
 
 

@@ -107,8 +107,10 @@ def duplicate_flags(
     seen: set[str] = set()
     corpus: list[str] = []
     flags = []
+    repeat = []  # the text came before (however short)
     for i, text in enumerate(texts):
         key = _SPACE.sub("", text)  # a repeated copy is the same text, byte for byte
+        repeat.append(key in seen)
         after = end is not None and i > end
         opening = re.sub(r"^各位代表[:：!！]", "", key)[:20]
         dup = key in seen and (after or (len(key) >= min_len and not (headings and headings[i])))
@@ -118,16 +120,13 @@ def duplicate_flags(
         seen.add(key)
         if not after:
             corpus.append(key)
-    return _repeated_runs(texts, flags)
+    return _repeated_runs(repeat, flags)
 
 
-def _repeated_runs(texts: list[str], flags: list[bool]) -> list[bool]:
+def _repeated_runs(repeat: list[bool], flags: list[bool]) -> list[bool]:
     """Inside a repeated copy, its short lines too (`各位代表：`, a heading): a
     paragraph that repeats earlier text exactly, next to a paragraph already
     set aside as a repeat."""
-    keys = [_SPACE.sub("", t) for t in texts]
-    first = {key: i for i, key in reversed(list(enumerate(keys)))}
-    repeat = [first[key] != i for i, key in enumerate(keys)]
     for i in range(1, len(flags)):  # a run that follows a repeat
         flags[i] = flags[i] or (repeat[i] and flags[i - 1])
     for i in range(len(flags) - 2, -1, -1):  # and one that leads into it

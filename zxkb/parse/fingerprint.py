@@ -30,11 +30,12 @@ _MARKS = re.compile(r"[。！？；!?;]")
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
-def sentence_hashes(texts: Iterable[str]) -> tuple[int, ...]:
-    """The distinct sentence hashes of a report's body paragraphs, ascending."""
+def sentence_hashes(texts: Iterable[str], *, folded: bool = False) -> tuple[int, ...]:
+    """The distinct sentence hashes of a report's body paragraphs, ascending
+    (`folded`: the texts are folded already, as zxkb.textnorm.fold gives them)."""
     found: set[int] = set()
     for text in texts:
-        for sentence in _MARKS.split(textnorm.fold(text)):
+        for sentence in _MARKS.split(text if folded else textnorm.fold(text)):
             key = _NOT_WORD.sub("", sentence)
             if len(key) >= MIN_CHARS:
                 digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()

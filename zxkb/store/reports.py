@@ -151,6 +151,13 @@ def _share(conn: sqlite3.Connection, cand: int, sentences: Sequence[int], mine: 
 def _elect(conn: sqlite3.Connection, group: Sequence[int], unindexed: int | None = None) -> int:
     """Elect the canonical copy of the report whose copies are `group` (see the
     module docstring), point the others at it and write the report's identity."""
+    if len(group) == 1:  # a report stored once: nothing to elect
+        (only,) = group
+        if only != unindexed:
+            index.move_document(conn, only, copy=False)
+        conn.execute("UPDATE documents SET copy_of = NULL WHERE id = ?", (only,))
+        _write_identity(conn, group, only)
+        return only
     stats = {
         doc_id: (chars, sections, -fragments, -doc_id)
         for doc_id, chars, sections, fragments in conn.execute(

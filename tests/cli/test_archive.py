@@ -175,3 +175,16 @@ def test_a_database_from_before_the_archive_gets_its_reports_on_open(cli: Cli, t
     before = [{k: d[k] for k in keep} for d in cli.json("docs", "--db", str(new))]
     assert [{k: d[k] for k in keep} for d in cli.json("docs", "--db", str(old))] == before
     assert cli.json("search", SHARED, "--db", str(old))["total"] == 1
+
+
+def test_the_closing_part_in_the_outline(cli: Cli) -> None:
+    ingest(cli, "sc-2012-end.txt")
+    ((sec,),) = [o["sections"] for o in cli.json("list", "--section", "三")]
+    titles = [i["title"] for i in sec["initiatives"]]
+    assert titles == ["我国是统一的多民族国家", "认真贯彻党的宗教工作基本方针", "全面贯彻党的侨务政策", "回顾过去"]
+    assert not [t for t in titles if t.startswith("各位代表")]  # an address alone is no initiative
+    assert [c["number"] for c in sec["children"]][-1] == "(九)"
+    lines = cli("list", "--section", "三").stdout.splitlines()
+    nine = next(i for i, line in enumerate(lines) if "(九)努力提高对外开放的质量和水平" in line)
+    peoples = next(i for i, line in enumerate(lines) if "我国是统一的多民族国家" in line)
+    assert nine < peoples  # drawn in reading order: after the last subsection

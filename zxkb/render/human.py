@@ -177,11 +177,17 @@ def _section_item(sec: OutlineSection) -> _Item:
     label.append(_text(sec.title, "bold"))
     if sec.ref:
         label.append(_ref(f"  [{sec.ref}]", "magenta dim"))
-    children: list[_Item] = [
-        ([_text(item.title), _ref(f"  [{item.ref}]", "magenta dim")], []) for item in sec.initiatives
+    # in reading order: a section's paragraphs after its last subsection come after that subsection
+    placed: list[tuple[int, _Item]] = [
+        (_seq(item.ref), ([_text(item.title), _ref(f"  [{item.ref}]", "magenta dim")], [])) for item in sec.initiatives
     ]
-    children.extend(_section_item(child) for child in sec.children)
-    return label, children
+    placed.extend((_seq(child.ref), _section_item(child)) for child in sec.children)
+    placed.sort(key=lambda pair: pair[0])
+    return label, [item for _, item in placed]
+
+
+def _seq(ref: str | None) -> int:
+    return int(ref.rsplit(":", 1)[1]) if ref and ":" in ref else 0
 
 
 def _tree(console: Console, items: list[_Item], prefix: str = "") -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 
 from zxkb.errors import NotFound
 from zxkb.models import Initiative, Outline, OutlineSection
 from zxkb.store.reads import doc_filter
+
+_ADDRESS_ONLY = re.compile(r"^(各位代表|各位委员|同志们|代表们|委员们)[、，,！!：:\s]*(同志们|朋友们)?[！!：:]?$")
 
 
 def outline(
@@ -30,12 +33,13 @@ def outline(
             (doc_id,),
         ).fetchall()
         initiatives: dict[int, list[Initiative]] = {}
-        for section_id, seq, ptitle in conn.execute(
-            "SELECT p.section_id, p.seq, p.title FROM paragraphs p JOIN sections s ON s.id = p.section_id"
+        for section_id, seq, ptitle, text in conn.execute(
+            "SELECT p.section_id, p.seq, p.title, p.text FROM paragraphs p JOIN sections s ON s.id = p.section_id"
             " WHERE p.doc_id = ? AND p.kind = 'body' AND p.seq != s.heading_seq ORDER BY p.seq",
             (doc_id,),
         ):
-            initiatives.setdefault(section_id, []).append(Initiative(f"{doc_id}:{seq}", ptitle))
+            if not _ADDRESS_ONLY.match(text):  # `各位代表！` alone opens a part; it is no initiative
+                initiatives.setdefault(section_id, []).append(Initiative(f"{doc_id}:{seq}", ptitle))
 
         tree = _tree(doc_id, secs, initiatives, None)
         if path is not None:

@@ -264,4 +264,5 @@ class KnowledgeBase:
                 schema.SCHEMA_VERSION,
                 self.conn.index_rebuilt,
                 bool(behind),
+                self.conn.archive_rebuilt,
             )

@@ -249,3 +249,4 @@ class UpgradeReport(NamedTuple):
     schema_version: int
     index_rebuilt: bool
     vocabulary_updated: bool
+    reports_placed: bool = False  # the documents got their report identity and copies again (zxkb.store.reports)

@@ -151,30 +151,34 @@ def test_no_hit_under_filters_says_which(archive: Cli) -> None:
     assert archive.json("search", "手机银行", "--year", "2020", code=1)["filters"]["year"] == [[2020, 2020]]
 
 
-def test_a_database_from_before_the_archive_gets_its_reports_on_open(cli: Cli, tmp_path: Path) -> None:
-    """Schema version 3 had no identity and no copies: on open (migration 4) the
-    stored documents get them, the same as new ones."""
+def test_a_database_from_before_the_archive_gets_its_reports_from_upgrade(cli: Cli, tmp_path: Path) -> None:
+    """Schema version 5 had no identity and no copies: read commands say so,
+    and zxkb upgrade (migration 6) gives the stored documents the same as new ones."""
     from zxkb.store import schema
 
     new, old = tmp_path / "new.db", tmp_path / "old.db"
     for name in ("wiki-2017.txt", "sc-2017-caption.txt"):
         cli("ingest", str(FIXTURES / name), "--db", str(new))
     conn = sqlite3.connect(old, isolation_level=None)
-    for script in schema.MIGRATIONS[:3]:
+    for script in schema.MIGRATIONS[:5]:
         conn.executescript(script)
     conn.execute("ATTACH ? AS new", (str(new),))
-    columns = "id, title, subtitle, author, date, year, region, source, content_hash, ingested_at"
-    conn.execute(f"INSERT INTO main.documents SELECT {columns} FROM new.documents")
-    for table in ("sections", "paragraphs"):
-        conn.execute(f"INSERT INTO main.{table} SELECT * FROM new.{table}")
-    conn.execute("INSERT INTO meta VALUES ('norm_version', '0')")
+    for table in ("documents", "sections", "paragraphs"):  # the columns of version 5
+        cols = ", ".join(row[1] for row in conn.execute(f"PRAGMA main.table_info({table})"))
+        conn.execute(f"INSERT INTO main.{table} ({cols}) SELECT {cols} FROM new.{table}")
+    conn.execute("INSERT INTO meta VALUES ('norm_version', '1')")
     conn.execute("DETACH new")
-    conn.execute("PRAGMA user_version = 3")
+    conn.execute("PRAGMA user_version = 5")
     conn.close()
+    refused = cli("docs", "--db", str(old), code=2)
+    assert "Hint: run: zxkb upgrade --db" in refused.stderr
+    report = cli.json("upgrade", "--db", str(old))
+    assert report["migrated_from"] == 5 and report["index_rebuilt"] and report["reports_placed"]
     keep = ("id", "type", "level", "region", "year", "key", "speaker", "speaker_role", "copy_of", "copies")
     before = [{k: d[k] for k in keep} for d in cli.json("docs", "--db", str(new))]
     assert [{k: d[k] for k in keep} for d in cli.json("docs", "--db", str(old))] == before
     assert cli.json("search", SHARED, "--db", str(old))["total"] == 1
+    assert cli.json("search", SHARED, "--copies", "--db", str(old))["total"] == 2
 
 
 def test_the_closing_part_in_the_outline(cli: Cli) -> None:

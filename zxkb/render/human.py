@@ -252,6 +252,8 @@ def upgrade(report: UpgradeReport) -> None:
         done.append("index rebuilt")
     if report.vocabulary_updated:
         done.append("vocabulary brought up to date")
+    if report.reports_placed:
+        done.append("reports identified and their copies found")
     _print(_out(), [_text(f"{report.path}: " + (", ".join(done) if done else "up to date, nothing to do"))])
 
 

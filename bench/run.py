@@ -178,8 +178,8 @@ def build_sqlite_utils(zxkb_db: Path, out: Path) -> dict[str, Any]:
     rows = ({"id": i, "doc_id": d, "text": t} for i, d, t in src.execute(_BODY_SQL))
     start = time.perf_counter()
     db = sqlite_utils.Database(out)
-    db["paragraphs"].insert_all(rows, pk="id", batch_size=5000)
-    db["paragraphs"].enable_fts(["text"])
+    db.table("paragraphs").insert_all(rows, pk="id", batch_size=5000)  # table(): a Table, never a View
+    db.table("paragraphs").enable_fts(["text"])
     seconds = time.perf_counter() - start
     db.close()
     src.close()
@@ -191,7 +191,7 @@ def sqlite_utils_ids(db_path: Path, query: str) -> set[int]:
 
     db = sqlite_utils.Database(db_path)
     try:
-        return {row["id"] for row in db["paragraphs"].search(query, columns=["id"])}
+        return {row["id"] for row in db.table("paragraphs").search(query, columns=["id"])}
     except sqlite3.OperationalError:
         return set()
     finally:

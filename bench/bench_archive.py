@@ -69,7 +69,7 @@ prepare.identify = timed("identify", prepare.identify)
 prepare.sentence_hashes = timed("hash", prepare.sentence_hashes)
 reports.store = timed("place", reports.store)
 reports.place = timed("place", reports.place)
-conn = connection.connect(Path(sys.argv[1]), create=True)
+conn = connection.connect(Path(sys.argv[1]), write=True, create=True)
 start = time.perf_counter()
 ingest_paths(conn, [Path(p) for p in sys.argv[2:]])
 total = time.perf_counter() - start

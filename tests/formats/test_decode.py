@@ -8,7 +8,7 @@ import random
 import pytest
 
 from tests.conftest import ROOT, SEED
-from zxkb.errors import InputError
+from zxkb.errors import InputError, UsageError
 from zxkb.formats.decode import decode, normalise_newlines
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -101,7 +101,7 @@ def test_forced_encoding() -> None:
     with pytest.raises(InputError, match=r"cannot decode as utf-8: byte 0x.. at line 1 ") as exc:
         decode(data, "utf-8")
     assert exc.value.hint and "without --encoding" in exc.value.hint
-    with pytest.raises(InputError, match="unknown encoding 'klingon'"):
+    with pytest.raises(UsageError, match="unknown encoding 'klingon'"):
         decode(data, "klingon")
 
 

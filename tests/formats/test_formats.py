@@ -36,8 +36,8 @@ SEED_TEXT = SEED.read_text(encoding="utf-8")
 _MD = re.compile(r"^(#{1,6}) (.*)$")
 
 
-def _one(path: Path, data: bytes, **options: str) -> Record:
-    (record,) = read_records(path, data, ReadOptions(**options))
+def _one(path: Path, data: bytes, encoding: str | None = None) -> Record:
+    (record,) = read_records(path, data, ReadOptions(encoding))
     return record
 
 
@@ -304,10 +304,16 @@ def test_json_shapes(name: str, content: str, tmp_path: Path) -> None:
 def test_json_single_object_and_errors(tmp_path: Path) -> None:
     one = _one(tmp_path / "one.json", json.dumps({"content": ["第一段。", "第二段。"], "year": 2024.0}).encode())
     assert (one.source, one.text, one.meta) == (str(tmp_path / "one.json"), "第一段。\n第二段。", {"year": "2024"})
-    with pytest.raises(InputError, match="line 2 is not valid JSON"):
-        read_records(tmp_path / "bad.jsonl", b'{"text": "a"}\n{"text": \n')
-    with pytest.raises(InputError, match="record 2 is a JSON list, not an object"):
-        read_records(tmp_path / "bad.jsonl", b'{"text": "a"}\n[1, 2]\n')
+    # a broken record is that record's error, in its place (path#2); the others are read
+    good, broken = read_records(tmp_path / "bad.jsonl", b'{"text": "a"}\n{"text": \n')
+    assert (good.text, good.error, broken.source, broken.text) == ("a", None, f"{tmp_path / 'bad.jsonl'}#2", "")
+    assert broken.error and broken.error.startswith("line 2 is not valid JSON")
+    good, broken = read_records(tmp_path / "bad.jsonl", b'{"text": "a"}\n[1, 2]\n')
+    assert good.text == "a" and broken.error == "record 2 is a JSON list, not an object"
+    with pytest.raises(InputError, match="line 1 is not valid JSON"):  # nothing to read: the file's error
+        read_records(tmp_path / "bad.jsonl", b'{"text": \n')
+    with pytest.raises(InputError, match="record 1 is a JSON list, not an object"):
+        read_records(tmp_path / "bad.jsonl", b"[1]\n[1, 2]\n")
     with pytest.raises(InputError, match="every record's 'text' is empty"):
         read_records(tmp_path / "empty.jsonl", b'{"text": ""}\n{"text": null}\n')
 

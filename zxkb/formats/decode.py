@@ -24,12 +24,13 @@ byte, as step 4 does), and step 4 is one strict decode per candidate.
 from __future__ import annotations
 
 import codecs
+import threading
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
-from zxkb.errors import InputError
+from zxkb.errors import InputError, UsageError
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -62,41 +63,100 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
 
 
+@dataclass(frozen=True)
+class Decoded:
+    text: str  # with \n line endings
+    encoding: str  # the encoding used
+    warnings: tuple[str, ...] = field(default=())  # what was repaired (damaged bytes replaced)
+
+
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """Decode a report file; returns (text with \\n line endings, encoding used).
+    """Decode a report file; returns (text with \n line endings, encoding used).
     `encoding` forces one. Raises InputError for empty, binary and undecodable files."""
+    decoded = decode_text(data, encoding)
+    return decoded.text, decoded.encoding
+
+
+def decode_text(data: bytes, encoding: str | None = None) -> Decoded:
+    """decode, with the warnings of a forced decode that replaced damaged bytes."""
     if not data.strip():
         raise InputError("the file is empty", "nothing to ingest; check that the file was saved")
+    warnings: tuple[str, ...] = ()
     if encoding:
-        text, used = _forced(data, encoding)
+        text, used, warnings = _forced(data, encoding)
     else:
         text, used = _detect(data)
     text = normalise_newlines(text.removeprefix("\ufeff"))
     if not text.strip():
         raise InputError("the file is empty", "nothing to ingest; check that the file was saved")
-    return text, used
+    return Decoded(text, used, warnings)
+
+
+def text_encoding(name: str) -> str:
+    """The codec name of a text encoding given by the user (--encoding, a page's
+    charset); UsageError for an unknown name or a codec that is not a text
+    encoding (rot13, base64, zlib, hex, uu: Python's bytes-to-bytes and
+    str-to-str codecs; `undefined`, which refuses everything)."""
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError) as exc:  # ValueError: a name with a NUL byte
+        raise UsageError(f"unknown encoding {name!r}", _ENCODING_HINT) from exc
+    if not getattr(info, "_is_text_encoding", True) or info.name == "undefined":
+        raise UsageError(f"{name!r} is not a text encoding", _ENCODING_HINT)
+    return info.name
+
+
+_ENCODING_HINT = "name the text encoding of the files, e.g. utf-8, gbk, gb18030, big5, utf-16; or leave --encoding out"
 
 
 # --- forced -------------------------------------------------------------------
 
+# A forced encoding may replace at most this share of a file's characters (and
+# always one): a damaged byte or two, not a wrong guess.
+MAX_REPLACED = 0.002
 
-def _forced(data: bytes, encoding: str) -> tuple[str, str]:
-    try:
-        name = codecs.lookup(encoding).name
-    except LookupError as exc:
-        raise InputError(f"unknown encoding {encoding!r}", "e.g. utf-8, gbk, gb18030, big5, utf-16") from exc
+_replaced = threading.local()  # where the error handler notes the damaged bytes of the decode under way
+
+
+def _note_damage(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    _replaced.positions.append(exc.start)
+    return "\ufffd", exc.end
+
+
+codecs.register_error("zxkb-replace", _note_damage)
+
+
+def _forced(data: bytes, encoding: str) -> tuple[str, str, tuple[str, ...]]:
+    name = text_encoding(encoding)
     if name == "utf-8":
         name = "utf-8-sig"  # a BOM is not text
+    positions: list[int] = []
+    _replaced.positions = positions
     try:
-        text = data.decode(name)
-    except UnicodeDecodeError as exc:
+        text = data.decode(name, "zxkb-replace")
+    except UnicodeError as exc:  # a codec that fails otherwise than on a byte
+        raise InputError(f"cannot decode as {encoding}: {exc}", "try without --encoding to let zxkb detect it") from exc
+    finally:
+        _replaced.positions = []
+    if len(positions) > max(1, len(text) * MAX_REPLACED):
         raise InputError(
-            f"cannot decode as {encoding}: {_where(data, exc.start)} is not valid {encoding}",
+            f"cannot decode as {encoding}: {_where(data, positions[0])} is not valid {encoding} "
+            f"({len(positions)} bytes in all)",
             "try without --encoding to let zxkb detect it",
-        ) from exc
+        )
     if text_stats(text).bad_share > MAX_BAD:
         raise _binary(data)
-    return text, name.removesuffix("-sig")
+    warnings: tuple[str, ...] = ()
+    if positions:
+        where = _where(data, positions[0])
+        warnings = (
+            f"{where} is not valid {encoding}: replaced by U+FFFD"
+            if len(positions) == 1
+            else f"{len(positions)} bytes are not valid {encoding}, replaced by U+FFFD; the first is {where}",
+        )
+    return text, name.removesuffix("-sig"), warnings
 
 
 # --- detection ----------------------------------------------------------------

@@ -87,13 +87,19 @@ def meta_value(value: object) -> str | None:
     return None
 
 
-def make_record(row: Mapping[str, object], fields: Fields, source: str, encoding: str | None) -> Record | None:
-    """The row's report, or None when its text is empty."""
-    text = normalise_newlines(text_value(row.get(fields.text), fields.text)).removeprefix("\ufeff")
+def make_record(
+    row: Mapping[str, object], fields: Fields, source: str, encoding: str | None, warnings: tuple[str, ...] = ()
+) -> Record | None:
+    """The row's report, or None when its text is empty; a failed Record when
+    its text field holds something other than text."""
+    try:
+        text = normalise_newlines(text_value(row.get(fields.text), fields.text)).removeprefix("\ufeff")
+    except InputError as exc:
+        return Record.failed(source, exc.message, exc.hint)
     if not text.strip():
         return None
     meta = {key: value for key, column in fields.meta if (value := meta_value(row.get(column))) is not None}
-    return Record(text, source, meta, encoding)
+    return Record(text, source, meta, encoding, warnings=warnings)
 
 
 def no_text_error(fields: Fields, what: str) -> InputError:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zxkb.formats.decode import decode
-from zxkb.formats.record import ReadOptions, Record
+from zxkb.formats.decode import decode_text
+from zxkb.formats.record import ReadOptions, Record, path_text
 
 
 def read(path: Path, data: bytes, options: ReadOptions) -> list[Record]:
-    text, used = decode(data, options.encoding)
-    return [Record(text, str(path), {}, used)]
+    decoded = decode_text(data, options.encoding)
+    return [Record(decoded.text, path_text(path), {}, decoded.encoding, warnings=decoded.warnings)]

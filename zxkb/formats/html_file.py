@@ -19,12 +19,15 @@ text, font-size toolbars, captions) is zxkb.parse's work, not this module's.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from zxkb.errors import InputError
-from zxkb.formats.decode import decode, normalise_newlines
-from zxkb.formats.record import ReadOptions, Record
+from zxkb.errors import InputError, UsageError
+from zxkb.formats.decode import decode_text, normalise_newlines, text_encoding, text_stats
+from zxkb.formats.html_tree import parse_page
+from zxkb.formats.record import ReadOptions, Record, path_text
 
 
 def _words(text: str) -> frozenset[str]:
@@ -53,24 +56,19 @@ CELLS = frozenset(("td", "th"))
 
 BR = "\x1e"  # a <br> inside a paragraph
 CELL = "\x1f"  # between the cells of a table row
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 # A line break in the source between two CJK characters is not a space.
-_CJK_BREAK = re.compile(r"(?<=[\u2e80-\uffff])[ \t\r\n]*\n[ \t\r\n]*(?=[\u2e80-\uffff])")
+# (The whole run, tested for a newline in a function: `[ \t\r\n]*\n[ \t\r\n]*`
+# backtracks over a long run of newlines from every place in it.)
+_CJK_SPACE = re.compile(r"(?<=[\u2e80-\uffff])[ \t\r\n]+(?=[\u2e80-\uffff])")
 _SPACES = re.compile(r"[ \t\r\n\f]+")
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 
 
 def read(path: Path, data: bytes, options: ReadOptions) -> list[Record]:
-    text, used = _decode(data, options.encoding)
-    from lxml import etree
-    from lxml import html as lxml_html
-
-    try:
-        document = lxml_html.document_fromstring(_XML_DECLARATION.sub("", text))
-    except (etree.ParserError, ValueError) as exc:
-        raise InputError(f"cannot parse the page: {exc}", "is this an HTML file?") from exc
+    text, used, warnings = _decode(data, options.encoding)
+    document, parse_warnings = parse_page(text)
     meta = _meta(document)
     root = _main_content(document)
     writer = _Writer(_chrome(root))
@@ -78,26 +76,31 @@ def read(path: Path, data: bytes, options: ReadOptions) -> list[Record]:
     body = writer.finish()
     if not body.strip():
         raise InputError("no text in the page", "the page may load its text with JavaScript; save the text instead")
-    return [Record(body, str(path), meta, used)]
+    return [Record(body, path_text(path), meta, used, (*warnings, *parse_warnings))]
 
 
-def _decode(data: bytes, encoding: str | None) -> tuple[str, str]:
+def _decode(data: bytes, encoding: str | None) -> tuple[str, str, tuple[str, ...]]:
     """Detected like any text file (the whole file, strictly); the page's own
-    charset declaration is the fallback when detection fails."""
+    charset declaration is the fallback when detection fails. A declared
+    charset that is no text encoding (`undefined`, `base64`) is not used."""
     try:
-        return decode(data, encoding)
+        decoded = decode_text(data, encoding)
+        return decoded.text, decoded.encoding, decoded.warnings
     except InputError:
         declared = _CHARSET.search(data[:4096])
         if encoding or not declared:
             raise
-        name = declared.group(1).decode("ascii")
-        try:
-            return normalise_newlines(data.decode(name)), name
-        except (LookupError, UnicodeDecodeError):
-            raise InputError(
-                f"cannot decode the page as UTF-8, GB18030, Big5 or its declared charset {name}",
-                "pass --encoding NAME if you know the page's encoding",
-            ) from None
+    name = declared.group(1).decode("ascii")
+    try:
+        text = data.decode(text_encoding(name))
+        if text_stats(text).clean:
+            return normalise_newlines(text), name, ()
+    except (UsageError, UnicodeError):  # not a text encoding; bytes it cannot decode
+        pass
+    raise InputError(
+        f"cannot decode the page as UTF-8, GB18030, Big5 or its declared charset {name}",
+        "pass --encoding NAME if you know the page's encoding",
+    )
 
 
 # --- what to read -----------------------------------------------------------------
@@ -119,8 +122,8 @@ def _main_content(document: Any) -> Any:
     return body if body is not None else document
 
 
-def _in_content(el: Any) -> bool:
-    return any(_tag(a) in CONTENT_TAGS or a.get("role") == "main" for a in el.iterancestors())
+def _is_content(el: Any) -> bool:
+    return _tag(el) in CONTENT_TAGS or el.get("role") == "main"
 
 
 def _class_words(el: Any) -> set[str]:
@@ -128,15 +131,34 @@ def _class_words(el: Any) -> set[str]:
     return {w.lower() for w in _WORDS.findall(names)}
 
 
-def _size(el: Any) -> int:
-    return len(_SPACES.sub("", "".join(el.itertext())))
+def _nonspace(text: str | None) -> int:
+    return len(_SPACES.sub("", text)) if text else 0
+
+
+def _sizes(root: Any) -> dict[Any, int]:
+    """Every element's amount of text (characters but whitespace, as
+    itertext gives it: comments' text left out), in one pass from the leaves up."""
+    sizes: dict[Any, int] = {}
+    for el in reversed(list(root.iter())):
+        size = _nonspace(el.text) if _tag(el) else 0
+        for child in el:
+            size += sizes[child] + _nonspace(child.tail)
+        sizes[el] = size
+    return sizes
 
 
 def _chrome(root: Any) -> set[Any]:
-    """The elements under root that are page chrome, not text."""
-    total = _size(root)
+    """The elements under root that are page chrome, not text. One walk, with
+    whether each element is inside the content (an article, main or section):
+    no element looks at its ancestors or counts its text more than once."""
+    sizes: dict[Any, int] | None = None  # computed when an element's name first calls for it
     chrome: set[Any] = set()
-    for el in root.iterdescendants():
+    inside = any(_is_content(a) for a in root.iterancestors())
+    stack = [(child, inside or _is_content(root)) for child in reversed(root)]
+    while stack:
+        el, in_content = stack.pop()
+        below = in_content or _is_content(el)
+        stack.extend((child, below) for child in reversed(el))
         tag = _tag(el)
         if not tag:
             continue
@@ -148,14 +170,16 @@ def _chrome(root: Any) -> set[Any]:
             or "display:none" in style
             or "visibility:hidden" in style
             or el.get("role") in CHROME_ROLES
-            or (tag in ("header", "footer") and not _in_content(el))
+            or (tag in ("header", "footer") and not in_content)
         ):
             chrome.add(el)
             continue
         words = _class_words(el)
-        named = words & CHROME_WORDS or ("header" in words and not _in_content(el))
-        if named and _size(el) * 2 <= total:  # not a wrapper of most of the page with an unlucky name
-            chrome.add(el)
+        named = words & CHROME_WORDS or ("header" in words and not in_content)
+        if named:
+            sizes = sizes if sizes is not None else _sizes(root)
+            if sizes[el] * 2 <= sizes[root]:  # not a wrapper of most of the page with an unlucky name
+                chrome.add(el)
     return chrome
 
 
@@ -164,7 +188,8 @@ def _chrome(root: Any) -> set[Any]:
 
 class _Writer:
     """Walks the tree and writes paragraphs: inline text gathers into the
-    current paragraph as (text, bold) pieces; a block element ends it."""
+    current paragraph as (text, bold) pieces; a block element ends it. The
+    walk keeps its own stack (a page may nest elements a thousand deep)."""
 
     def __init__(self, skip: set[Any]) -> None:
         self.skip = skip
@@ -172,19 +197,40 @@ class _Writer:
         self.pieces: list[tuple[str, bool]] = []
         self.prefix = ""  # `- ` or `1. ` for the next paragraph (a list item)
         self.inline = False  # inside a heading: blocks do not end paragraphs
+        self.todo: list[Callable[[], None]] = []  # what is left to do, last first
 
-    def walk(self, el: Any, bold: bool = False) -> None:
+    def walk(self, root: Any) -> None:
+        number = None
+        parent = root.getparent()
+        if _tag(root) == "li" and parent is not None and _tag(parent) == "ol":
+            number = [c for c in parent if _tag(c) == "li"].index(root) + 1
+        self._visit(root, False, number)
+        while self.todo:
+            self.todo.pop()()
+
+    def _visit(self, el: Any, bold: bool, number: int | None = None) -> None:
+        """Schedule el (the element, then its tail); `number` is its place among
+        the items of an <ol>."""
+        if el.tail:
+            self.todo.append(lambda: self.pieces.append((el.tail, bold)))
         tag = _tag(el)
         if tag and el not in self.skip:
-            self._element(el, tag, bold)
-        if el.tail:
-            self.pieces.append((el.tail, bold))
+            self._element(el, tag, bold, number)
 
-    def _element(self, el: Any, tag: str, bold: bool) -> None:
+    def _children(self, el: Any, bold: bool) -> None:
+        """Schedule el's children in order (pushed last first)."""
+        items: dict[Any, int] = {}
+        if _tag(el) == "ol":
+            for child in el:
+                if _tag(child) == "li":
+                    items[child] = len(items) + 1
+        for child in reversed(el):
+            self.todo.append(partial(self._visit, child, bold, items.get(child)))
+
+    def _element(self, el: Any, tag: str, bold: bool, number: int | None) -> None:
         if tag in HEADINGS and not self.inline:
             self.flush()
-            lines = _lines(self._inline(el))
-            self.blocks.extend(f"{'#' * HEADINGS[tag]} {text}" for text, _ in lines)
+            self._heading(el, HEADINGS[tag])
             return
         if tag == "pre" and not self.inline:
             self.flush()
@@ -197,37 +243,42 @@ class _Writer:
         block = tag in BLOCK_TAGS and not self.inline
         if block:
             self.flush()
+            self.todo.append(self._end_block if tag != "li" else self._end_item)
         if tag == "li" and block:
-            parent = el.getparent()
-            if parent is not None and _tag(parent) == "ol":
-                items = [c for c in parent if _tag(c) == "li"]
-                self.prefix = f"{items.index(el) + 1}. "
-            else:
-                self.prefix = "- "
+            self.prefix = f"{number}. " if number is not None else "- "
         if tag in CELLS and any(t.strip() for t, _ in self.pieces):
             self.pieces.append((CELL, bold))
         if el.text:
             self.pieces.append((el.text, bold))
-        for child in el:
-            self.walk(child, bold)
-        if block:
-            self.flush()
-        if tag == "li" and block:
-            self.prefix = ""
+        self._children(el, bold)
 
-    def _inline(self, el: Any) -> list[tuple[str, bool]]:
-        """The text of an element as pieces, without touching the current paragraph."""
+    def _end_block(self) -> None:
+        self.flush()
+
+    def _end_item(self) -> None:
+        self.flush()
+        self.prefix = ""
+
+    def _heading(self, el: Any, level: int) -> None:
+        """A heading's text as `#` lines, read apart from the current paragraph
+        (a heading inside it is read as text)."""
         saved, self.pieces, self.inline = self.pieces, [], True
+
+        def done() -> None:
+            pieces, self.pieces, self.inline = self.pieces, saved, False
+            self.blocks.extend(f"{'#' * level} {text}" for text, _ in _lines(pieces))
+
+        self.todo.append(done)
         if el.text:
             self.pieces.append((el.text, False))
-        for child in el:
-            if _tag(child) in HEADINGS:  # a heading inside a heading: read as text
-                self.pieces.append((child.text_content(), False))
-                self.pieces.append((child.tail or "", False))
+        for child in reversed(el):
+            if _tag(child) in HEADINGS:
+                self.todo.append(partial(self._heading_as_text, child))
             else:
-                self.walk(child)
-        pieces, self.pieces, self.inline = self.pieces, saved, False
-        return pieces
+                self.todo.append(partial(self._visit, child, False))
+
+    def _heading_as_text(self, el: Any) -> None:
+        self.pieces += ((el.text_content(), False), (el.tail or "", False))
 
     def flush(self) -> None:
         lines = _lines(self.pieces)
@@ -264,8 +315,12 @@ def _lines(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     return lines
 
 
+def _cjk_break(m: re.Match[str]) -> str:
+    return "" if "\n" in m.group() else m.group()
+
+
 def _collapse(text: str) -> str:
-    text = _SPACES.sub(" ", _CJK_BREAK.sub("", text))
+    text = _SPACES.sub(" ", _CJK_SPACE.sub(_cjk_break, text))
     text = re.sub(f" ?{CELL}+ ?", "\t", text)
     return text.strip(" \t")
 

@@ -17,9 +17,12 @@ _VALUES = {ch: i for i, ch in enumerate(DIGITS)} | {"零": 0, "两": 2}
 NUMERAL_CHARS = "一二三四五六七八九十百〇零"
 
 
+MAX_NUMERAL = 12  # characters; a longer run is no section number (and its value would cost quadratic time)
+
+
 def cn_to_int(text: str) -> int | None:
     """`三` -> 3, `十二` -> 12, `二十一` -> 21, `一百零五` -> 105; None if not a numeral."""
-    if not text or any(ch not in NUMERAL_CHARS + "两" for ch in text):
+    if not text or len(text) > MAX_NUMERAL or any(ch not in NUMERAL_CHARS + "两" for ch in text):
         return None
     total, current = 0, 0
     for ch in text:

@@ -196,14 +196,45 @@ def extract(paragraphs: Iterable[str], titles: Iterable[str], cut: Cut) -> Docum
     for title in titles:
         quoted.add(title)
         quoted.update(_CLAUSE_SEP.split(title))
-    for raw in sorted(quoted):
-        key = _clean(raw)
-        if key is None:
-            continue
-        count = max(whole.count(key), 1)  # a title is a term even where the text spells it otherwise
+    keys = [key for key in dict.fromkeys(map(_clean, sorted(quoted))) if key is not None]
+    found = occurrences(whole, keys)
+    for key in keys:
+        count = max(found[key], 1)  # a title is a term even where the text spells it otherwise
         if counts.get(key, 0) < count:
             counts[key] = count  # made of the words it had as a phrase, else one
     return DocumentTerms(counts, cuts)
+
+
+# Up to this many characters compared (keys x text), str.count per key is the
+# fastest way to count; past it (a document of thousands of distinct quoted
+# terms) that is quadratic, and one scan of the text counts them all.
+COUNT_BY_KEY_MAX = 50_000_000
+
+
+def occurrences(text: str, keys: Iterable[str]) -> dict[str, int]:
+    """How often each key (2+ characters) occurs in `text`, counted as
+    str.count counts: from the left, without overlaps. Linear in the text
+    (times the number of distinct key lengths), whatever the number of keys."""
+    keys = list(dict.fromkeys(keys))
+    if len(keys) * len(text) <= COUNT_BY_KEY_MAX:
+        return {key: text.count(key) for key in keys}
+    lengths: dict[str, list[int]] = {}  # a key's first two characters -> the lengths of keys so starting
+    for key in keys:
+        lengths.setdefault(key[:2], []).append(len(key))
+    starts = {head: sorted(set(ns)) for head, ns in lengths.items()}
+    wanted = set(keys)
+    counts = dict.fromkeys(keys, 0)
+    free = dict.fromkeys(keys, 0)  # where the next occurrence of a key may start (no overlaps)
+    for i in range(len(text) - 1):
+        heads = starts.get(text[i : i + 2])
+        if heads is None:
+            continue
+        for n in heads:
+            piece = text[i : i + n]
+            if piece in wanted and free[piece] <= i and len(piece) == n:
+                counts[piece] += 1
+                free[piece] = i + n
+    return counts
 
 
 # --- ingest-time tools: rjieba and pypinyin are imported only here ----------------

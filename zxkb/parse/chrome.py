@@ -40,10 +40,14 @@ _CHROME = re.compile("|".join(f"(?:{p})" for p in _CHROME_PATTERNS), re.I)
 _SPACE = re.compile(r"\s+")
 _SYMBOLS_ONLY = re.compile(r"^[\W_]+$")
 _SEPARATORS = frozenset((">", ">>", "＞", "＞＞", "»", "/", "|"))
-_LICENCE = re.compile(
-    r"(公有领域|公有領域).*(作品|著作|版权|版權|维基|維基)|(作品|著作|版权|版權).*(公有领域|公有領域)|维基文库社群"
-    r"|^本模板所指|本作品.{0,80}(著作权法|版权法)"
-)
+# A licence footer: "public domain" followed by a word for works, copyright or the
+# wiki, or preceded by one for works or copyright; or one of _LICENCE. Found with
+# str.find: a regex `公有领域.*作品|作品.*公有领域` backtracks over the whole
+# paragraph from every 作品 in it.
+_PUBLIC_DOMAIN = ("公有领域", "公有領域")
+_AFTER_PD = ("作品", "著作", "版权", "版權", "维基", "維基")
+_BEFORE_PD = ("作品", "著作", "版权", "版權")
+_LICENCE = re.compile(r"维基文库社群|^本模板所指|本作品.{0,80}(著作权法|版权法)")
 _CAPTION_CREDIT = re.compile(r"(记者|摄影|通讯员|供图|图片来源)[^。]{0,20}\s*摄\s*$|新华社记者[^。]{0,12}摄")
 END_MARKER = re.compile(
     r"^(相关报道|相关链接|相关附件|相关新闻|相关阅读|延伸阅读|打印本页|关闭窗口|[(（【]?\s*责任编辑)"
@@ -53,9 +57,22 @@ SHORT_CHROME = 120  # chrome lines are short; a long paragraph is never chrome b
 
 
 def is_chrome(text: str) -> bool:
-    if text in TOOLBAR or _SYMBOLS_ONLY.match(text) or _LICENCE.search(text):
+    if text in TOOLBAR or _SYMBOLS_ONLY.match(text) or is_licence(text):
         return True
     return len(text) <= SHORT_CHROME and _CHROME.search(text) is not None
+
+
+def is_licence(text: str) -> bool:
+    """A licence footer (Wikisource's, mostly)."""
+    found = [(i, pd) for pd in _PUBLIC_DOMAIN if (i := text.find(pd)) >= 0]
+    if found:
+        first_end = min(i + len(pd) for i, pd in found)
+        last_start = max(text.rfind(pd) for pd in _PUBLIC_DOMAIN)
+        if any(text.find(word, first_end) >= 0 for word in _AFTER_PD):
+            return True
+        if any((i := text.find(word)) >= 0 and i + len(word) <= last_start for word in _BEFORE_PD):
+            return True
+    return _LICENCE.search(text) is not None
 
 
 def chrome_flags(texts: list[str]) -> list[bool]:
@@ -106,6 +123,8 @@ def duplicate_flags(
     to its salutation)."""
     seen: set[str] = set()
     corpus: list[str] = []
+    document = ""  # the text before the end marker, joined (no key holds a newline)
+    checks = MAX_OPENING_CHECKS
     flags = []
     repeat = []  # the text came before (however short)
     for i, text in enumerate(texts):
@@ -114,8 +133,9 @@ def duplicate_flags(
         after = end is not None and i > end
         opening = re.sub(r"^各位代表[:：!！]", "", key)[:20]
         dup = key in seen and (after or (len(key) >= min_len and not (headings and headings[i])))
-        if after and not dup and len(opening) >= 10:
-            dup = any(opening in earlier for earlier in corpus)
+        if after and not dup and len(opening) >= 10 and checks:
+            document = document or "\n".join(corpus)
+            dup, checks = opening in document, checks - 1
         flags.append(dup)
         seen.add(key)
         if not after:
@@ -132,3 +152,9 @@ def _repeated_runs(repeat: list[bool], flags: list[bool]) -> list[bool]:
     for i in range(len(flags) - 2, -1, -1):  # and one that leads into it
         flags[i] = flags[i] or (repeat[i] and flags[i + 1])
     return flags
+
+
+# Paragraphs after the end marker whose opening is looked for in the document's
+# text: each look reads the whole text, so they are bounded (a page has a few;
+# the corpus at most 9). Past them, what follows the end marker is chrome anyway.
+MAX_OPENING_CHECKS = 200

@@ -223,7 +223,8 @@ def region_of(meta: Mapping[str, str], title: str, subtitle: str | None) -> str 
     for name in _PROVINCES:
         if re.sub(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$", "", name) in text:
             return name
-    if re.search(r"国务院|全国人民代表大会|中华人民共和国|[一二三四五六七八九十]+届(全国)?人大", text):
+    # `十三届全国人大`: one numeral before 届 is enough (`[一…十]+届` backtracks through a run of numerals)
+    if re.search(r"国务院|全国人民代表大会|中华人民共和国|[一二三四五六七八九十]届(全国)?人大", text):
         return "全国"
     for pattern in (_LOCAL, _LOCAL_GOV):
         m = pattern.search(text)

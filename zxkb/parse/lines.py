@@ -23,10 +23,9 @@ from dataclasses import dataclass
 from zxkb.numbering import NUMERAL_CHARS
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _LITERAL_CODEPOINT = re.compile(r"<U\+([0-9A-F]{4,6})>", re.I)  # `<U+00A0>` left by a converter
 _INDENT = re.compile(r"^(\u3000{2,}|[ \t\u00a0]{2,}|\t)")
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
+_MD_HEADING = re.compile(r"#{1,6}\s")  # then the title, then optional closing #s (stripped, not matched)
 _BOLD = re.compile(r"^(\*\*|__)(.+)\1$")
 _BULLET = re.compile(r"^[-*•·]\s+(.*)$")
 _MARKUP_LINE = re.compile(r"^([-*•·]\s|#{1,6}\s|\*\*)")  # a markdown list item or heading is a line of its own
@@ -55,11 +54,32 @@ class RawPara:
         return bool(self.md_level or self.bold or self.bullet)
 
 
+def _drop_comments(text: str) -> str:
+    """HTML comments (`<!--…-->`) become line breaks. str.find, not a regex: a
+    lazy `<!--.*?-->` rescans the rest of the text from every unclosed `<!--`."""
+    start = text.find("<!--")
+    if start < 0:
+        return text
+    out: list[str] = []
+    pos = 0
+    while start >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:  # unclosed: it and everything after it stay text
+            break
+        out += (text[pos:start], "\n")
+        pos = end + 3
+        start = text.find("<!--", pos)
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def _strip_markup(line: str) -> RawPara:
     para = RawPara(line)
     m = _MD_HEADING.match(line)
     if m:
-        para.md_level, line = len(m.group(1)), m.group(2)
+        # `## title ##`: the closing #s and the spaces before them go; stripped, not
+        # matched with `(.*?)\s*#*$`, which backtracks through a long run of #s
+        para.md_level, line = m.end() - 1, line[m.end() :].rstrip("#").strip()
     m = _BOLD.match(line)
     if m:
         para.bold, line = True, m.group(2).strip()
@@ -152,14 +172,18 @@ def _pieces(text: str) -> list[str]:
             continue
         # One block, one paragraph; a line indented as a paragraph, or a markdown
         # list item or heading, starts another.
-        current = ""
+        # (The lines are gathered and joined once: `+=` would copy the paragraph at every line.)
+        current: list[str] = []  # the lines' texts, and a space before an indented one
         for i, line in enumerate(block):
-            if i and (_INDENT.match(line) or _MARKUP_LINE.match(line)) and current.strip():
-                pieces.append(current)
-                current = ""
-            joiner = " " if current and line[:1].isspace() else ""
-            current += joiner + _drop_zero_width(line).strip()
-        pieces.append(current)
+            if i and (_INDENT.match(line) or _MARKUP_LINE.match(line)) and current:
+                pieces.append("".join(current))
+                current = []
+            if current and line[:1].isspace():
+                current.append(" ")
+            text = _drop_zero_width(line).strip()
+            if text:
+                current.append(text)
+        pieces.append("".join(current))
     return pieces
 
 
@@ -190,7 +214,7 @@ def _paged_pieces(text: str) -> list[tuple[str, int, bool]]:
 
 
 def raw_paragraphs(text: str, paged: bool = False) -> list[RawPara]:
-    text = _LITERAL_CODEPOINT.sub(_codepoint, _HTML_COMMENT.sub("\n", text))
+    text = _LITERAL_CODEPOINT.sub(_codepoint, _drop_comments(text))
     pieces: list[tuple[str, int | None, bool]] = []
     pieces.extend(_paged_pieces(text) if paged else ((piece, None, False) for piece in _pieces(text)))
     paras: list[RawPara] = []

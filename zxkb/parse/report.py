@@ -38,6 +38,10 @@ _CREDIT = re.compile(r"[^。]{0,30}(记者|摄影|通讯员|供图)[^。]{0,20}�
 SHORT_LEAD = 20  # a lead sentence this short is the paragraph's initiative title
 TITLE_MAX = 30  # longer titles are cut with …
 SHORT_LINE = 30  # a line this short that does not end a sentence may be a heading
+# A paragraph cut by page breaks is joined from at most this many pieces (real
+# reports: two or three; the corpus's most in one document is 45 breaks). A
+# longer chain is lines, not page breaks; and each join copies the paragraph.
+MAX_PIECES = 64
 
 
 def ends_sentence(text: str) -> bool:
@@ -64,12 +68,14 @@ def initiative_title(text: str) -> str:
     sentence, rest = (text[: m.start()], text[m.end() :]) if m else (text, "")
     if len(sentence) <= SHORT_LEAD and rest:
         return sentence
-    clause = ""
+    parts: list[str] = []
+    han = 0  # Chinese characters in the parts so far (counted part by part, not again and again)
     for part in re.split(rf"(?<=[{CLAUSE_END}])", sentence):
-        clause += part
-        if len(_HAN.findall(clause)) >= 4:  # `2019年,` alone says nothing
+        parts.append(part)
+        han += len(_HAN.findall(part))
+        if han >= 4:  # `2019年,` alone says nothing
             break
-    clause = clause.rstrip(CLAUSE_END)
+    clause = "".join(parts).rstrip(CLAUSE_END)
     return clause if len(clause) <= TITLE_MAX else clause[: TITLE_MAX - 1] + "…"
 
 
@@ -158,15 +164,17 @@ def parse_report(text: str, meta: Mapping[str, str] | None = None, pages: int | 
     entries: list[tuple[Kind, RawPara, str | None]] = []
     joined = 0
     last_body: RawPara | None = None
+    pieces = 0  # how many pieces last_body is joined from
     for i, (p, kind) in enumerate(zip(paras, kinds, strict=True)):
         if kind == "body":
-            if last_body is not None and _continues(last_body, p):
+            if last_body is not None and pieces < MAX_PIECES and _continues(last_body, p):
                 sep = " " if last_body.text[-1].isascii() and p.text[0].isascii() else ""
                 last_body.text += sep + p.text
                 joined += 1
+                pieces += 1
                 continue
             p = replace(p)
-            last_body = p
+            last_body, pieces = p, 1
         elif kind not in ("chrome", "duplicate") and not (kind == "front" and i >= fm.end):
             last_body = None  # chrome, repeats and captions inside the text do not end a paragraph cut by a page
         entries.append((kind, p, fm.roles.get(i) if kind == "front" else None))

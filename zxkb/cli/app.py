@@ -92,7 +92,12 @@ def ingest(
     encoding: Annotated[
         str | None, typer.Option("--encoding", help="Decode every file with this encoding (default: detect).")
     ] = None,
-    max_size: Annotated[float, typer.Option("--max-size", help="Largest file to accept, in MB.")] = 50,
+    max_size: Annotated[
+        float,
+        typer.Option(
+            "--max-size", help="Largest file to accept, in MB of 1,048,576 bytes; a .docx may expand to 10 times it."
+        ),
+    ] = 50,
     replace: Annotated[
         bool, typer.Option("--replace", help="A changed file replaces the document ingested from the same path.")
     ] = False,
@@ -109,7 +114,10 @@ def ingest(
     jobs: Annotated[
         int | None,
         typer.Option(
-            "--jobs", "-j", min=1, help="Processes that read and parse files (default: one per CPU core; 1: none)."
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes that read and parse files (default: one per CPU core; 1: none; at most twice the cores).",
         ),
     ] = None,
     db: DbOption = None,

@@ -70,15 +70,16 @@ def ingest(
     db: Path | None,
     json: bool,
 ) -> int:
-    from zxkb.formats import ReadOptions
     from zxkb.ingest.run import IngestOptions, summary
+    from zxkb.ingest.workers import capped_jobs
 
     out = Output(json)
-    options = IngestOptions(
-        read=ReadOptions(encoding, text_field, title_field),
-        max_bytes=int(max_size * 1024 * 1024),
-        replace=replace,
+    options = IngestOptions.from_user(
+        encoding=encoding, max_size_mb=max_size, replace=replace, text_field=text_field, title_field=title_field
     )
+    jobs, note = capped_jobs(jobs)
+    if note:
+        out.message(f"Note: {note}")
     with knowledge_base(db, write=True, create=True) as kb:
         if sys.stderr.isatty():
             from zxkb.render import human
@@ -89,6 +90,9 @@ def ingest(
             report = kb.ingest(paths, options, jobs=jobs)
     out.result("ingest", report)
     if json:  # the human view says them itself
+        for item in report.ingested:
+            for warning in item.get("warnings") or ():  # type: ignore[attr-defined]
+                out.message(f"Warning: {item['source']}: {warning}")
         for item in report.errors:
             out.message(f"Error: {item['source']}: {item['error']}")
             if item.get("hint"):

@@ -76,7 +76,7 @@ def read(path: Path, data: bytes, options: ReadOptions) -> list[Record]:
     body = writer.finish()
     if not body.strip():
         raise InputError("no text in the page", "the page may load its text with JavaScript; save the text instead")
-    return [Record(body, path_text(path), meta, used, (*warnings, *parse_warnings))]
+    return [Record(body, path_text(path), meta, used, warnings=(*warnings, *parse_warnings))]
 
 
 def _decode(data: bytes, encoding: str | None) -> tuple[str, str, tuple[str, ...]]:

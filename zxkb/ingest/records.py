@@ -41,8 +41,12 @@ def store_file(
     vocabulary: terms.VocabularyBatch,
     *,
     replace: bool = False,
+    complete: bool = True,
 ) -> FileOutcome:
-    """Store the records of the file at `file` (its resolved path), each as what it is."""
+    """Store the records of the file at `file` (its resolved path), each as what it is.
+    `complete` is False when some records of the file could not be read (they are
+    not among `records`): documents the file seems to lack are then reported as
+    missing but never removed, since one of them may be a record that failed."""
     stored = documents.from_file(conn, file)
     by_hash = {s.content_hash: s for s in stored}
     old_keys = Counter(s.record_key for s in stored if s.record_key)
@@ -82,10 +86,11 @@ def store_file(
             continue
         outcome.ingested.append(_store(conn, file, record, vocabulary, previous.doc_id if previous else None))
     for gone in (s for s in stored if s.doc_id not in claimed):
-        if replace:
+        removed = replace and complete
+        if removed:
             with transaction(conn):
                 documents.delete_document(conn, gone.doc_id)
-        outcome.missing.append({"doc": gone.doc_id, "source": gone.source, "title": gone.title, "removed": replace})
+        outcome.missing.append({"doc": gone.doc_id, "source": gone.source, "title": gone.title, "removed": removed})
     return outcome
 
 
@@ -112,4 +117,5 @@ def _store(
         "set_aside": {kind: counts[kind] for kind in SET_ASIDE},
         "encoding": record.encoding,
         **({"replaced": replaces} if replaces is not None else {}),
+        **({"warnings": list(record.warnings)} if record.warnings else {}),
     }

@@ -326,6 +326,9 @@ def ingest(report: IngestReport) -> None:
         note = f"{item['title']}: no longer in {item['source']} ({what})"
         _print(out, [_ref("missing ", "yellow"), _ref(f"doc {item['doc']} ", "magenta"), _text(note)], hang="    ")
     err = _err()
+    for item in report.ingested:
+        for warning in item.get("warnings") or ():  # type: ignore[attr-defined]
+            _print(err, [_ref("Warning: ", "yellow"), _text(f"{item['source']}: {warning}")], hang="    ")
     for item in report.errors:
         _print(err, [_ref("Error: ", "red"), _text(f"{item['source']}: {item['error']}")], hang="    ")
         if item.get("hint"):

@@ -8,12 +8,16 @@ from __future__ import annotations
 import re
 
 # C0 and C1 controls and DEL, but for tab and newline; the bidirectional
-# overrides and isolates, which reorder what the eye sees.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# overrides and isolates, which reorder what the eye sees; lone surrogates
+# (a file name's bytes that are not UTF-8, as Python gives them), which no
+# terminal encoding can take.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _escape(m: re.Match[str]) -> str:
     code = ord(m.group())
+    if 0xDC80 <= code <= 0xDCFF:  # the byte os.fsdecode could not decode
+        return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 

@@ -216,7 +216,7 @@ def occurrences(text: str, keys: Iterable[str]) -> dict[str, int]:
     str.count counts: from the left, without overlaps. Linear in the text
     (times the number of distinct key lengths), whatever the number of keys."""
     keys = list(dict.fromkeys(keys))
-    if len(keys) * len(text) <= COUNT_BY_KEY_MAX:
+    if not keys or len(keys) * len(text) <= COUNT_BY_KEY_MAX:
         return {key: text.count(key) for key in keys}
     lengths: dict[str, list[int]] = {}  # a key's first two characters -> the lengths of keys so starting
     for key in keys:
@@ -225,7 +225,9 @@ def occurrences(text: str, keys: Iterable[str]) -> dict[str, int]:
     wanted = set(keys)
     counts = dict.fromkeys(keys, 0)
     free = dict.fromkeys(keys, 0)  # where the next occurrence of a key may start (no overlaps)
-    for i in range(len(text) - 1):
+    first = re.compile("[" + "".join(sorted({re.escape(head[0]) for head in starts})) + "]")
+    for m in first.finditer(text):  # the places where a key may start, found in C
+        i = m.start()
         heads = starts.get(text[i : i + 2])
         if heads is None:
             continue

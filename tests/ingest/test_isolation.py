@@ -199,6 +199,12 @@ def test_jobs_are_capped(cli: Cli, tmp_path: Path) -> None:
     assert f"Note: --jobs 100000000000000000000 lowered to {most}: more processes than twice the" in result.stderr
     assert len(json.loads(result.stdout)["ingested"]) == 1
     assert workers.capped_jobs(1) == (1, None) and workers.capped_jobs(most) == (most, None)
+    for value in ("0", "-1"):
+        refused = cli("ingest", str(tmp_path), "--jobs", value, code=2)
+        assert (
+            refused.stderr
+            == f"Error: --jobs must be 1 or more, not {value}\nHint: --jobs 1 reads the files in this process\n"
+        )
 
 
 @pytest.mark.parametrize("name", ["rot13", "base64", "zlib", "hex", "uu", "bz2", "quopri", "undefined", "klingon"])
@@ -262,3 +268,17 @@ def test_a_record_that_fails_is_not_taken_for_one_removed(cli: Cli, tmp_path: Pa
     assert [e["source"] for e in out["errors"]] == [f"{path}#2"]
     assert [(m["source"], m["removed"]) for m in out["missing"]] == [(f"{path}#2", False)]
     assert len(cli.json("docs")) == 3
+
+
+def test_what_is_not_a_regular_file_is_refused_by_name(cli: Cli, tmp_path: Path) -> None:
+    """A pipe or a device named on the command line would be read forever: refused, the others ingested."""
+    (tmp_path / "a.txt").write_text(SEED_TEXT, encoding="utf-8")
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    out = cli.json("ingest", str(tmp_path / "a.txt"), str(fifo), os.devnull, code=2)
+    assert len(out["ingested"]) == 1
+    assert [(e["source"], e["error"]) for e in out["errors"]] == [
+        (str(fifo), "not a regular file (a pipe, device or socket)"),
+        (os.devnull, "not a regular file (a pipe, device or socket)"),
+    ]
+    assert len(cli.json("ingest", str(tmp_path))["skipped"]) == 1  # in a folder, a pipe is passed over

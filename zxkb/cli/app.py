@@ -116,7 +116,6 @@ def ingest(
         typer.Option(
             "--jobs",
             "-j",
-            min=1,
             help="Processes that read and parse files (default: one per CPU core; 1: none; at most twice the cores).",
         ),
     ] = None,

@@ -79,6 +79,9 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[dict[str, object]]]
                         "hint": f"zxkb ingests {', '.join(SUFFIXES)} files",
                     }
                 )
+        elif path.exists():  # a FIFO, a device, a socket: reading it may never end
+            error = "not a regular file (a pipe, device or socket)"
+            errors.append({"source": path_text(path), "error": error, "hint": "ingest report files or folders"})
         else:
             errors.append({"source": path_text(path), "error": "no such file or folder", "hint": "check the path"})
     return files, errors

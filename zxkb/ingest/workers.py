@@ -20,9 +20,16 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from zxkb.errors import IngestError
-from zxkb.formats import MANY_REPORT_SUFFIXES, ReadOptions
-from zxkb.ingest.prepare import FileFailure, PreparedRecord, prepare_file, prepare_record, read_file_records
+from zxkb.errors import IngestError, UsageError
+from zxkb.formats import MANY_REPORT_SUFFIXES, ReadOptions, Record
+from zxkb.ingest.prepare import (
+    FileFailure,
+    PreparedRecord,
+    failure_of,
+    prepare_file,
+    prepare_record,
+    read_file_records,
+)
 
 # Below this much text, worker processes cost more than they save: each starts
 # a Python with zxkb and rjieba's dictionary (~0.3 s).
@@ -49,11 +56,13 @@ def capped_jobs(jobs: int | None) -> tuple[int, str | None]:
     and a note when a larger number was lowered to max_jobs()."""
     if jobs is None:
         return default_jobs(), None
+    if jobs < 1:
+        raise UsageError(f"--jobs must be 1 or more, not {jobs}", "--jobs 1 reads the files in this process")
     most = max_jobs()
     if jobs > most:
         cores = default_jobs()
         return most, f"--jobs {jobs} lowered to {most}: more processes than twice the {cores} CPU cores only add memory"
-    return max(jobs, 1), None
+    return jobs, None
 
 
 def prepared_files(
@@ -93,11 +102,11 @@ def prepared_files(
             while pending:
                 try:
                     is_many, future = pending.popleft()
-                    result = future.result()
+                    result = _result(future)
                     if is_many and not isinstance(result, FileFailure):
                         # a file of many reports: its reports are prepared by every worker
-                        parts = [pool.submit(prepare_record, record, stored) for record in result]
-                        result = [part.result() for part in parts]
+                        parts = [(record, pool.submit(prepare_record, record, stored)) for record in result]
+                        result = [_record_result(record, part) for record, part in parts]
                 except BrokenProcessPool as exc:
                     raise IngestError(
                         "a worker process stopped unexpectedly (out of memory?); the reports stored so far are kept",
@@ -108,6 +117,24 @@ def prepared_files(
         finally:
             for _, future in pending:
                 future.cancel()
+
+
+def _result(future: Future[Any]) -> Any:
+    """A worker's answer; an exception on its way back (the answer could not be
+    pickled, say) is the file's failure, as in the worker itself."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise
+    except Exception as exc:  # see failure_of
+        return failure_of(exc)
+
+
+def _record_result(record: Record, future: Future[Any]) -> PreparedRecord:
+    result = _result(future)
+    if isinstance(result, FileFailure):
+        return PreparedRecord(record.source, record.encoding, "", None, failure=result)
+    return result  # type: ignore[no-any-return]
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor | None:

@@ -29,9 +29,16 @@ def seed_text() -> str:
     raise SystemExit("the seed report (db/zhuzhou-cppcc-2020.txt) is missing")
 
 
+def _distinct(text: str, n: int) -> str:
+    """The n-th report of its own: one line changed (a different hash) and another
+    delivery year (zxkb would take a text that differs by one line, from the
+    same year and region, for another copy of the same report and show it once)."""
+    return text.replace(ANCHOR, f"{ANCHOR}本文为第{n}号副本。", 1).replace("2020年1月6日", f"{1900 + n}年1月6日", 1)
+
+
 def variant(n: int, title: str | None = None) -> str:
-    """The seed with one line changed (and optionally its title): a different text, a different hash."""
-    text = seed_text().replace(ANCHOR, f"{ANCHOR}本文为第{n}号副本。", 1)
+    """The seed as the n-th report of its own (and optionally another title)."""
+    text = _distinct(seed_text(), n)
     if title is not None:
         text = text.replace("# 中国人民政治协商会议株洲市委员会常务委员会工作报告", f"# {title}", 1)
     return text
@@ -50,7 +57,7 @@ def with_marker(marker: str, n: int = 0) -> str:
             lines[i] = line[:20] + marker + line[20:]
             break
     text = "\n".join(lines)
-    return text.replace(ANCHOR, f"{ANCHOR}本文为第{n}号副本。", 1) if n else text
+    return _distinct(text, n) if n else text
 
 
 def gbk_file() -> Path | None:

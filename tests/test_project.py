@@ -77,11 +77,14 @@ def test_every_command_has_help_json_and_db() -> None:
         "rm",
         "upgrade",
         "completion",
+        "mcp",
     }
     for name, command in commands.items():
         assert command.help, name
         options = {opt for param in command.params for opt in getattr(param, "opts", [])}
-        if name != "completion":  # it prints a shell script and reads no database
+        if name == "mcp":  # it speaks JSON-RPC, always
+            assert "--db" in options and "--json" not in options
+        elif name != "completion":  # it prints a shell script and reads no database
             assert {"--json", "--db"} <= options, name
         for param in command.params:
             assert getattr(param, "help", None), (name, param.name)
@@ -169,7 +172,7 @@ def test_parsing_is_pure() -> None:
 
 
 def test_front_ends_hold_no_sql() -> None:
-    for path in [*(PACKAGE / "cli").glob("*.py"), *(PACKAGE / "render").glob("*.py")]:
+    for path in [*(PACKAGE / "cli").glob("*.py"), *(PACKAGE / "render").glob("*.py"), *(PACKAGE / "mcp").glob("*.py")]:
         text = path.read_text(encoding="utf-8")
         assert "import sqlite3" not in text and ".execute(" not in text, path
 

@@ -311,6 +311,22 @@ def upgrade(db: DbOption = None, json: JsonOption = False) -> Command:
     return partial(commands.upgrade, db=db, json=json)
 
 
+@app.command("mcp")
+def mcp_(
+    http: Annotated[
+        bool,
+        typer.Option("--http", help="Serve streamable HTTP on http://127.0.0.1:PORT/mcp instead of stdio."),
+    ] = False,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="The port for --http.")] = 8765,
+    db: DbOption = None,
+) -> Command:
+    """Serve the knowledge base to AI assistants over the Model Context Protocol (MCP): tools to
+    search, show, outline, list documents and find terms, each answer with its citations, read-only.
+    JSON-RPC on stdout (stdio: what desktop assistants start), logs on stderr. Needs the extra:
+    pip install 'zxkb[mcp]'."""
+    return partial(commands.mcp, http=http, port=port, db=db)
+
+
 SHELLS = ("bash", "zsh", "fish")
 
 

@@ -173,3 +173,22 @@ def export(where: Where, kind: list[str] | None, db: Path | None) -> int:
     with knowledge_base(db) as kb:
         Output(True).json_lines("export_line", kb.export(where=chosen, kinds=kind))
     return 0
+
+
+def mcp(http: bool, port: int, db: Path | None) -> int:
+    """The MCP server (zxkb.mcp.server), with the SDK: the optional extra, imported only here."""
+    from zxkb.errors import ZxkbError
+    from zxkb.paths import database_path
+
+    path = database_path(db)
+    try:
+        from zxkb.mcp import server
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").split(".")[0]
+        if missing == "zxkb":
+            raise
+        raise ZxkbError(
+            f"zxkb mcp needs the MCP SDK, which is not installed (no module {missing!r})",
+            "pip install 'zxkb[mcp]'",
+        ) from exc
+    return server.run(path, http=http, port=port)

@@ -1,0 +1,245 @@
+"""The tools of `zxkb mcp`, as a table: one row a tool, with its description
+(written for a model: what it is for, when to use which), its input schema
+(bounded), its output schema, the call (a zxkb.api method through the CLI's
+JSON view, zxkb.render.json, so the structured answer equals `zxkb … --json`
+for the same arguments) and its plain-text view (zxkb.mcp.text).
+
+MCP's structured content is an object: the views that are lists (list --json,
+docs --json) come under a key, with how many there were and whether `limit`
+cut them. No SDK here; zxkb.mcp.server serves the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from zxkb.api import ALL_KINDS, DEFAULT_KINDS, KnowledgeBase, report_filter
+from zxkb.errors import UsageError
+from zxkb.mcp import schemas, text
+from zxkb.mcp.schemas import FILTERS, SECTION, Schema, bounded, tool_input
+from zxkb.models import ReportFilter
+from zxkb.render import json as views
+
+Args = dict[str, Any]
+Obj = dict[str, Any]
+
+SEARCH_LIMIT, SEARCH_MAX = 10, 100
+FUZZY_LIMIT, FUZZY_MAX = 10, 100
+CONTEXT, CONTEXT_MAX = 1, 10
+OUTLINE_LIMIT, OUTLINE_MAX = 5, 50
+DOCS_LIMIT, DOCS_MAX = 50, 500
+
+
+class Answer(NamedTuple):
+    structured: Obj  # the CLI's --json object
+    text: str  # the short plain-text view
+
+
+class Tool(NamedTuple):
+    name: str
+    title: str
+    description: str
+    input_schema: Schema
+    output_schema: Schema
+    call: Callable[[KnowledgeBase, Args], Answer]
+
+
+def where(args: Args) -> ReportFilter:
+    """The filter arguments as the CLI's options read them (zxkb.cli.commands.Where)."""
+    return report_filter(
+        docs=args.get("doc", ()),
+        years=args.get("year", ()),
+        regions=args.get("region", ()),
+        types=args.get("type", ()),
+        levels=args.get("level", ()),
+        speakers=args.get("speaker", ()),
+        copies=args.get("copies", False),
+    )
+
+
+def cut(key: str, items: list[Obj], limit: int) -> Obj:
+    """A list view bounded by `limit`, as an object."""
+    return {key: items[:limit], "total": len(items), "truncated": len(items) > limit}
+
+
+# --- the calls: the same library method and JSON view as the CLI command --------------
+
+
+def _search(kb: KnowledgeBase, a: Args) -> Answer:
+    result = kb.search(
+        a["query"],
+        where=where(a),
+        section=a.get("section"),
+        limit=a["limit"],
+        kinds=ALL_KINDS if a["all"] else DEFAULT_KINDS,
+        fuzzy=a["fuzzy"],
+    )
+    out = views.search(result)
+    return Answer(out, text.search(out))
+
+
+def _show(kb: KnowledgeBase, a: Args) -> Answer:
+    out = views.show(kb.show(a["ref"], context=a["context"]))
+    return Answer(out, text.show(out))
+
+
+def _outline(kb: KnowledgeBase, a: Args) -> Answer:
+    out = cut("outline", views.outline(kb.outline(section=a.get("section"), where=where(a))), a["limit"])
+    return Answer(out, text.outline(out, OUTLINE_MAX))
+
+
+def _documents(kb: KnowledgeBase, a: Args) -> Answer:
+    out = cut("documents", views.docs(kb.documents(where=where(a))), a["limit"])
+    return Answer(out, text.documents(out, DOCS_MAX))
+
+
+def _fuzzy(kb: KnowledgeBase, a: Args) -> Answer:
+    result = kb.fuzzy(a["term"], where=where(a), limit=a["limit"], min_score=a["min_score"])
+    out = views.fuzzy(result)
+    notes = "".join(f"Warning: {w}\n" for w in result.warnings)
+    return Answer(out, notes + text.fuzzy(out, a["limit"]))
+
+
+# --- the table ------------------------------------------------------------------------
+
+_CITE = (
+    "Every paragraph comes with its ref (DOC:PARAGRAPH), document title, date and section path (二(一)): "
+    "cite the ref of each paragraph an answer rests on."
+)
+
+TOOLS: dict[str, Tool] = {
+    t.name: t
+    for t in (
+        Tool(
+            "search",
+            "Search the reports",
+            "Find the paragraphs of Chinese work reports (政府工作报告, 政协常委会工作报告, 党代会报告 and their kin) "
+            "that contain every term of a query, best first, each with a snippet. Use it first for any question "
+            f"about what the reports say. {_CITE} Matching is exact on characters, in any form (traditional or "
+            "full-width too): write Chinese terms as they appear in the text, separated by spaces when all must "
+            'occur; OR between alternatives, -term excludes, "..." is a phrase. Narrow with the filters (year, '
+            "region, type, level, speaker, doc) and section. total counts every match even when limit cuts hits. "
+            "With fuzzy, paragraphs holding a close variant of a term follow, marked approximate. When nothing "
+            "matches, suggestions are the closest terms the reports use: search for one of them. Then call show "
+            "with a ref to read a paragraph whole, with its neighbours.",
+            tool_input(
+                {
+                    "query": {
+                        "type": "string",
+                        "description": 'Terms that must all occur, e.g. 营商环境 or 远程 协商; OR, -term, "...".',
+                    },
+                    **FILTERS,
+                    "section": SECTION,
+                    "limit": bounded("Hits to return, best first.", SEARCH_LIMIT, SEARCH_MAX),
+                    "all": {
+                        "type": "boolean",
+                        "default": False,
+                        "description": "Also search headings, front matter (titles, bylines) and noise.",
+                    },
+                    "fuzzy": {
+                        "type": "boolean",
+                        "default": False,
+                        "description": "Also find paragraphs with a close variant of a term (marked approximate).",
+                    },
+                },
+                ("query",),
+            ),
+            schemas.SEARCH,
+            _search,
+        ),
+        Tool(
+            "show",
+            "Read a paragraph",
+            "One paragraph in full by its ref (DOC:PARAGRAPH, as search, outline and the other tools give it), with "
+            "its citation (document title, date, section path, paragraph number) and its neighbouring paragraphs. "
+            "Use it to read a hit whole before quoting it, or to see what comes before and after it.",
+            tool_input(
+                {
+                    "ref": {"type": "string", "description": "DOC:PARAGRAPH, e.g. 1:27."},
+                    "context": bounded("Neighbouring paragraphs on each side.", CONTEXT, CONTEXT_MAX, minimum=0),
+                },
+                ("ref",),
+            ),
+            schemas.SHOW,
+            _show,
+        ),
+        Tool(
+            "outline",
+            "Outline of reports",
+            "The structure of reports, document by document: sections (一、…), subsections ((一)…) and the "
+            "initiatives they name, each with the ref of its paragraph. Use it to see how a report is organised, "
+            "which section treats a subject, or what a section covers; section narrows it to one section, the "
+            "filters (doc above all) to the reports wanted. Pass a ref to show to read the paragraph.",
+            tool_input(
+                {
+                    "section": SECTION,
+                    **FILTERS,
+                    "limit": bounded("Documents to return.", OUTLINE_LIMIT, OUTLINE_MAX),
+                }
+            ),
+            schemas.OUTLINE,
+            _outline,
+        ),
+        Tool(
+            "documents",
+            "List the documents",
+            "The documents of the knowledge base and what report each is: id, title, date, type (government, "
+            "cppcc, npc_resolution, party_congress, other), level, region, year, meeting, speaker and role, "
+            "counts of paragraphs and sections, and the copies of one report stored from other sources. Use it to "
+            "learn what the knowledge base holds (which years, regions, types) before searching, to find a "
+            "document's id for the doc filter, or to answer questions about the reports themselves (who delivered "
+            "the 2018 government work report). Filters narrow the list.",
+            tool_input({**FILTERS, "limit": bounded("Documents to return, in id order.", DOCS_LIMIT, DOCS_MAX)}),
+            schemas.DOCUMENTS,
+            _documents,
+        ),
+        Tool(
+            "fuzzy",
+            "Find terms like this one",
+            "The terms of the reports closest to a term as someone remembers it: a wrong character (远成协商), "
+            "traditional characters, pinyin (yuanchengxieshang) or its initials (ycxs), a missing character. Each "
+            "comes with a score (0-100, 100 exact), how often it occurs and the ids of the documents holding it. "
+            "Use it when search finds nothing or the spelling of a term is uncertain, then search for the term.",
+            tool_input(
+                {
+                    "term": {"type": "string", "description": "A term: characters or pinyin."},
+                    **FILTERS,
+                    "limit": bounded("Terms to return, closest first.", FUZZY_LIMIT, FUZZY_MAX),
+                    "min_score": {
+                        "type": "number",
+                        "minimum": 0,
+                        "maximum": 100,
+                        "default": 60,
+                        "description": "Leave out terms that score less (0-100). Default 60.",
+                    },
+                },
+                ("term",),
+            ),
+            schemas.FUZZY,
+            _fuzzy,
+        ),
+    )
+}
+
+
+def with_defaults(tool: Tool, arguments: Args) -> Args:
+    """The arguments checked against the tool's input schema, with its defaults
+    filled in; a UsageError (message and hint) when they do not fit."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(tool.input_schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(arguments))
+    if error is not None:
+        where = ".".join(map(str, error.absolute_path))
+        raise UsageError(
+            f"{tool.name}: {where + ': ' if where else ''}{error.message}",
+            f"the {tool.name} tool's inputSchema lists its arguments and their bounds",
+        )
+    defaults = {k: v["default"] for k, v in tool.input_schema["properties"].items() if "default" in v}
+    return {**defaults, **arguments}
+
+
+def answer(tool: Tool, kb: KnowledgeBase, arguments: Args) -> Answer:
+    """The tool's answer to `arguments`; a ZxkbError for a mistake in them."""
+    return tool.call(kb, with_defaults(tool, arguments))

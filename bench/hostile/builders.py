@@ -33,7 +33,8 @@ def _distinct(text: str, n: int) -> str:
     """The n-th report of its own: one line changed (a different hash) and another
     delivery year (zxkb would take a text that differs by one line, from the
     same year and region, for another copy of the same report and show it once)."""
-    return text.replace(ANCHOR, f"{ANCHOR}本文为第{n}号副本。", 1).replace("2020年1月6日", f"{1900 + n}年1月6日", 1)
+    delivered = f"{1900 + n % 200}年1月6日"  # a date zxkb reads: 1900-2099
+    return text.replace(ANCHOR, f"{ANCHOR}本文为第{n}号副本。", 1).replace("2020年1月6日", delivered, 1)
 
 
 def variant(n: int, title: str | None = None) -> str:

@@ -521,7 +521,8 @@ class Ctx:
         return data if isinstance(data, list) else None
 
     def export(self, db: Path, doc: int | None = None) -> list[dict[str, Any]] | None:
-        argv = ["export", "--db", str(db)] + (["--doc", str(doc)] if doc is not None else [])
+        # --copies: every stored document, also those the archive shows as copies of another
+        argv = ["export", "--copies", "--db", str(db)] + (["--doc", str(doc)] if doc is not None else [])
         out = self.h.run(argv, cwd=self.dir)
         if out.code != 0:
             self.fail(DATA_LOST, f"`zxkb export` fails on the database afterwards (exit {out.code})", out)

@@ -366,7 +366,7 @@ def _check_text(ctx: Ctx, db: Path, report: dict[str, Any] | None, spec: BadFile
 
 def _check_markers(ctx: Ctx, db: Path, markers: list[str]) -> None:
     for marker in markers:
-        out = ctx.h.run(["search", "--db", str(db), marker, "--json"], cwd=ctx.dir)
+        out = ctx.h.run(["search", "--db", str(db), marker, "--json", "--copies"], cwd=ctx.dir)
         if out.code != 0:
             ctx.fail(DATA_LOST, f"a good report in the file is not stored (search {marker} exits {out.code})", out)
 

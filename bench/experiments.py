@@ -24,9 +24,11 @@ from functools import partial
 from pathlib import Path
 
 from zxkb import textnorm
+from zxkb.models import Paragraph
 from zxkb.search import engine as search
+from zxkb.search import rank
 from zxkb.search.query import parse_query
-from zxkb.store import connection, index
+from zxkb.store import connection, index, reads
 
 BODY = index.Filters(("body",))  # the default search: body paragraphs of every document
 
@@ -37,6 +39,15 @@ COMPOSING = re.compile(
     "[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0900-\u0d7f\u1100-\u11ff"
     "\u1dc0-\u1dff\u20d0-\u20ff\u302a-\u302f\u3099\u309a\ufe20-\ufe2f]"
 )
+
+
+def _now_search(
+    conn: sqlite3.Connection, match: str, filters: index.Filters, *, limit: int | None
+) -> tuple[int, list[tuple[Paragraph, float]]]:
+    """The search of the index as zxkb runs it now: the count and the best `limit` (zxkb.search.rank)."""
+    total, scored = rank.top(conn, match, filters, rank.DEFAULT, limit=limit)
+    paras = reads.paragraphs_by_id(conn, [s.pid for s in scored])
+    return total, [(paras[s.pid], s.score) for s in scored]
 
 
 def _fetchone(conn: sqlite3.Connection, sql: str, args: list[object]) -> object:
@@ -134,7 +145,7 @@ def exp_query_shapes(conn: sqlite3.Connection) -> None:
         fts_count = ms(
             partial(_fetchone, conn, "SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH ?", [m])
         )
-        now_count = ms(partial(index.fts_search, conn, m, BODY, limit=0))
+        now_count = ms(partial(_now_search, conn, m, BODY, limit=0))
         top = ms(partial(_fts_top20, conn, m))
         now_top = ms(partial(search.search, conn, q, limit=20))
         print(f"  {q:6s} | {fts_count:6.1f} | {now_count:6.1f} | {top:6.1f} | {now_top:6.1f}")
@@ -201,12 +212,12 @@ def exp_column_index(conn: sqlite3.Connection) -> None:
         for q in QUERIES:
             m = parse_query(q).match_expression()
             col = f"body : ({m})"
-            now_count = ms(partial(index.fts_search, c, m, BODY, limit=0))
+            now_count = ms(partial(_now_search, c, m, BODY, limit=0))
             col_count = ms(partial(_fetchone, c, count_sql, [col]))
-            now_top = ms(partial(index.fts_search, c, m, BODY, limit=20))
+            now_top = ms(partial(_now_search, c, m, BODY, limit=20))
             col_top = ms(partial(column_search, col))
             total, rows = column_search(col)
-            now_total, now_rows = index.fts_search(c, m, BODY, limit=20)
+            now_total, now_rows = _now_search(c, m, BODY, limit=20)
             same_top = len({(r[1], r[4]) for r in rows} & {(p.doc, p.paragraph) for p, _ in now_rows})
             print(
                 f"  {q:6s} | {now_count:6.1f} | {col_count:6.1f} | {now_top:6.1f} | {col_top:6.1f}"
@@ -285,7 +296,7 @@ def exp_bigram_index(conn: sqlite3.Connection) -> None:
         for q in (*QUERIES, "政协委员之家"):
             m = parse_query(q).match_expression()
             b = _bigram_match(q)
-            now_count = ms(partial(index.fts_search, c, m, BODY, limit=0))
+            now_count = ms(partial(_now_search, c, m, BODY, limit=0))
             bi_count = ms(partial(_fetchone, c, "SELECT count(*) FROM bi_fts WHERE bi_fts MATCH ?", [b]))
             now_top = ms(partial(_fts_top20, c, m))
             bi_top = ms(

@@ -27,7 +27,9 @@ is the share of the top-10 results that carry a judgment: when it falls, the poo
 judging again before the numbers mean much.
 
 A new ranker is a function `rank(query, conn) -> list[text_key]` added to RANKERS.
-Standard library and sqlite3 only.
+Standard library and sqlite3 only, except for zxkb's own rankings, signal by signal
+(`--ranker zxkb`, `--ranker zxkb:title=0.5,length=0`, `--ranker words:w=0.5`: bench/rankers.py),
+which run zxkb's search in process.
 """
 
 from __future__ import annotations
@@ -233,15 +235,25 @@ def main() -> None:
     ap.add_argument(
         "--ranker",
         action="append",
-        help="current, bm25, chars (repeatable; default: current and bm25)",
+        help="current, bm25, chars, zxkb[:PARAMS], words[:w=W] (repeatable; default: current and bm25)",
     )
     ap.add_argument("--queries", type=Path, default=QUERIES)
     ap.add_argument("--per-query", action="store_true", help="also print one row per query")
+    ap.add_argument("--rows", action="store_true", help="one Markdown row per ranker instead (nDCG@10 by kind)")
+    ap.add_argument(
+        "--top5",
+        help="comma-separated queries: how many of each ranker's top 5 have 60+ characters and grade 2+",
+    )
     args = ap.parse_args()
 
     conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
     rankers = dict(RANKERS, current=make_current(args.zxkb, args.db))
     names = args.ranker or ["current", "bm25"]
+    for name in names:
+        if name.split(":")[0] in ("zxkb", "words"):
+            import rankers as zxkb_rankers
+
+            rankers[name] = zxkb_rankers.make(name, args.db, text_key)
     unknown = [n for n in names if n not in rankers]
     if unknown:
         sys.exit(f"unknown ranker(s) {', '.join(unknown)}; known: {', '.join(sorted(rankers))}")
@@ -256,6 +268,12 @@ def main() -> None:
             row[name] = (ndcg(ranked, grades), reciprocal_rank(ranked, grades), judged_share(ranked, grades))
         rows.append(row)
 
+    if args.top5:
+        print_top5(conn, [q for q in queries if q["query"] in args.top5.split(",")], rankers, names)
+        return
+    if args.rows:
+        print_rows(rows, names)
+        return
     header = f"{'':10} {'n':>3}" + "".join(f" | {name + ' nDCG@10':>16} {'MRR':>5}" for name in names)
     if args.per_query:
         print(
@@ -285,6 +303,45 @@ def main() -> None:
         + ", ".join(f"{n} {mean(s):.0%}" for n, s in shares.items())
         + f"; {sum(1 for r in rows if r[names[0]][2] is None)} queries where {names[0]} returned nothing"
     )
+
+
+LONG = 60  # characters: a paragraph, not a lead line
+
+
+def print_top5(
+    conn: sqlite3.Connection, queries: list[dict[str, Any]], rankers: dict[str, Ranker], names: list[str]
+) -> None:
+    """For each query and ranker: of the top 5, how many have LONG+ characters and are about the
+    query (graded 2 or 3), against how many judged paragraphs are (at most 5)."""
+    lengths = {text_key(t): len("".join(t.split())) for (t,) in conn.execute("SELECT text FROM paragraphs")}
+    print("| query | " + " | ".join(f"`{n}`" for n in names) + " | as many as exist |")
+    print("|---" * (len(names) + 2) + "|")
+    for q in queries:
+        grades = {j["key"]: int(j["grade"]) for j in q["judgments"]}
+        good = {k for k, g in grades.items() if g >= RELEVANT and lengths.get(k, 0) >= LONG}
+        cells = []
+        for n in names:
+            top = list(dict.fromkeys(rankers[n](q["query"], conn)))[:5]  # a copy counts once
+            cells.append(f"{sum(k in good for k in top)} of 5")
+        print(f"| {q['query']} | " + " | ".join(cells) + f" | {min(5, len(good))} |")
+
+
+def print_rows(rows: list[dict[str, Any]], names: list[str]) -> None:
+    """A Markdown table: a ranker a row; nDCG@10 per kind of query, then nDCG@10, MRR and judged@10 over all."""
+    kinds = list(dict.fromkeys(r["kind"] for r in rows))
+    counts = {k: sum(1 for r in rows if r["kind"] == k) for k in kinds}
+    print(
+        "| ranker | "
+        + " | ".join(f"{k} ({counts[k]})" for k in kinds)
+        + f" | nDCG@10 ({len(rows)}) | MRR | judged@10 |"
+    )
+    print("|---" * (len(kinds) + 4) + "|")
+    for n in names:
+        by_kind = [mean(r[n][0] for r in rows if r["kind"] == k) for k in kinds]
+        shares = [r[n][2] for r in rows if r[n][2] is not None]
+        cells = " | ".join(f"{v:.3f}" for v in by_kind)
+        overall = f"{mean(r[n][0] for r in rows):.3f} | {mean(r[n][1] for r in rows):.3f} | {mean(shares):.0%}"
+        print(f"| `{n}` | {cells} | {overall} |")
 
 
 if __name__ == "__main__":

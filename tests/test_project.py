@@ -56,6 +56,9 @@ def test_fuzzy_paths_load_rapidfuzz_only_when_needed(tmp_path: object) -> None:
     # a search with hits needs no fuzzy matching; one without hits suggests terms
     assert _modules_after(["search", "远程协商", "--json"], db) == ["[]"]
     assert _modules_after(["search", "远成协商", "--json"], db) == ["['rapidfuzz']"]
+    # a sentence no paragraph holds is cut into words without the segmenter (zxkb.search.partial)
+    assert _modules_after(["search", "株洲政协怎么开展远程协商", "--json"], db) == ["['rapidfuzz']"]
+    assert _modules_after(["search", "远程协商", "--explain", "--json"], db) == ["[]"]
     assert _modules_after(["search", "远程协商", "--fuzzy", "--json"], db) == ["['rapidfuzz']"]
 
 

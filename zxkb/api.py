@@ -148,9 +148,13 @@ class KnowledgeBase:
         limit: int | None = 10,
         kinds: tuple[Kind, ...] = DEFAULT_KINDS,
         fuzzy: bool = False,
+        exact: bool = False,
+        explain: bool = False,
     ) -> SearchResult:
         """Ranked paragraphs holding every term of `query` (zxkb.search.query),
-        in the reports `where` names; limit None returns every hit."""
+        in the reports `where` names; limit None returns every hit. When none
+        does, the paragraphs holding most of its terms, marked partial, unless
+        `exact`; `explain` gives each hit's score in parts (Hit.explain)."""
         from zxkb.search import engine
 
         with failures.translated(self.path):
@@ -163,6 +167,8 @@ class KnowledgeBase:
                 limit=_limit(limit),
                 kinds=kinds,
                 fuzzy=fuzzy,
+                exact=exact,
+                explain=explain,
             )
 
     def fuzzy(

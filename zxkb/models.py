@@ -182,10 +182,18 @@ class Hit(NamedTuple):
     variant: str | None = None  # an approximate hit (search --fuzzy): the query as the paragraph has it
     similarity: float | None = None  # of the variant to the query, 0..100
     report: ReportFacts | None = None  # the hit's report: year, region, type
+    matched: tuple[str, ...] | None = None  # a partial hit: the query's terms it holds ...
+    missing: tuple[str, ...] | None = None  # ... and those it misses
+    explain: tuple[tuple[str, float], ...] | None = None  # the parts of the score (search --explain)
 
     @property
     def approximate(self) -> bool:
         return self.variant is not None
+
+    @property
+    def match(self) -> str:
+        """exact, approximate (search --fuzzy) or partial (it misses some of the query's terms)."""
+        return "partial" if self.missing is not None else "approximate" if self.variant is not None else "exact"
 
 
 class FuzzyMatch(NamedTuple):
@@ -208,6 +216,8 @@ class SearchResult(NamedTuple):
     approximate: int = 0  # how many of `total` are approximate (search --fuzzy)
     suggestions: tuple[FuzzyMatch, ...] | None = None  # computed when nothing matched
     filters: Selection | None = None  # the filters applied
+    partial: int = 0  # paragraphs that hold some of the query's terms, when none holds it all
+    hints: tuple[str, ...] = ()  # about how the query was read (a lower-case operator, a stray bracket)
 
 
 class Initiative(NamedTuple):

@@ -14,7 +14,15 @@ zxkb.textnorm (the same keys that search uses):
   takes the count and words of the more frequent cut, else of the shorter;
 - quoted terms: the text inside “…” (and each part of a list “…、…”), and
   titles inside 《…》, up to MAX_QUOTED characters, with two Chinese characters;
-- section and initiative titles, whole and cut at their commas.
+- section and initiative titles, whole and cut at their commas, where a piece
+  is a phrase and not a clause: at most MAX_TITLE_TERM characters, without a
+  clause mark inside and without a pronoun of its own (我们以开展远程协商为重点
+  is a clause; 打造一流营商环境 a phrase). Quoted terms and 《…》 titles may be
+  longer: the report marks them as units.
+
+Which terms are words as rjieba cut them (not phrases, quotes or titles) is
+kept too (DocumentTerms.words): a query can then be cut into words without
+loading the segmenter (zxkb.search.partial).
 
 Identical paragraphs in one document (pages that repeat the report, a repeated
 opening) are read once: they are layout, not usage.
@@ -35,11 +43,14 @@ from itertools import chain, compress, pairwise
 
 from zxkb import pinyin
 
-VERSION = 1  # stored in the database; a change rebuilds the vocabulary
+VERSION = 2  # stored in the database; a change rebuilds the vocabulary (2: words marked, titles as phrases)
 
 MIN_RECURRENCE = 2
 MAX_PHRASE_CHARS = 8
 MAX_QUOTED = 40
+MAX_TITLE_TERM = 12
+# A title piece with one of these has a subject of its own: a clause, not a phrase.
+PRONOUNS = frozenset("我 我们 你 你们 他 他们 她 她们 它 它们 咱们 大家 自己 本届政府".split())
 PHRASE_GLUE = frozenset("之与和")
 
 # Function words: pronouns, prepositions, conjunctions, particles, auxiliaries,
@@ -86,11 +97,14 @@ class DocumentTerms(Mapping[str, Term]):
     counts (and the words of the few that are new), so a Term is made only when
     one is asked for."""
 
-    __slots__ = ("counts", "cuts")
+    __slots__ = ("counts", "cuts", "words")
 
-    def __init__(self, counts: dict[str, int], cuts: dict[str, tuple[str, ...]]) -> None:
+    def __init__(
+        self, counts: dict[str, int], cuts: dict[str, tuple[str, ...]], words: frozenset[str] = frozenset()
+    ) -> None:
         self.counts = counts  # text -> occurrences in the document
         self.cuts = cuts  # text -> its words, for a term that is not one word
+        self.words = words  # the terms rjieba gave as words in this document
 
     def __getitem__(self, text: str) -> Term:
         return Term(text, self.counts[text], self.cuts.get(text, (text,)))
@@ -176,6 +190,7 @@ def extract(paragraphs: Iterable[str], titles: Iterable[str], cut: Cut) -> Docum
         words.append(_PARAGRAPH_BREAK)
     word_counts = Counter(words)
     counts = dict(compress(word_counts.items(), map(LONG_EDGE.__and__, map(_ROLES.__getitem__, word_counts))))
+    single = frozenset(counts)
     cuts: dict[str, tuple[str, ...]] = {}
     pairs, triples = _count_phrases(words)
     # the same text cut in two ways: the more frequent, then the fewer words, then the first
@@ -194,15 +209,21 @@ def extract(paragraphs: Iterable[str], titles: Iterable[str], cut: Cut) -> Docum
             quoted.update(_LIST_SEP.split(match.group(1)))
         quoted.update(m.group(1) for m in _BOOK_TITLE.finditer(text))
     for title in titles:
-        quoted.add(title)
-        quoted.update(_CLAUSE_SEP.split(title))
+        quoted.update(piece for piece in {title, *_CLAUSE_SEP.split(title)} if _is_phrase(piece, cut))
     keys = [key for key in dict.fromkeys(map(_clean, sorted(quoted))) if key is not None]
     found = occurrences(whole, keys)
     for key in keys:
         count = max(found[key], 1)  # a title is a term even where the text spells it otherwise
         if counts.get(key, 0) < count:
             counts[key] = count  # made of the words it had as a phrase, else one
-    return DocumentTerms(counts, cuts)
+    return DocumentTerms(counts, cuts, single)
+
+
+def _is_phrase(title: str, cut: Cut) -> bool:
+    """Whether a title (or a piece of one) is a phrase: short, one clause at
+    most, no subject of its own."""
+    text = title.strip(" ,.;:、。“”《》()")
+    return 0 < len(text) <= MAX_TITLE_TERM and not _CLAUSE_SEP.search(text) and PRONOUNS.isdisjoint(cut(text))
 
 
 # Up to this many characters compared (keys x text), str.count per key is the

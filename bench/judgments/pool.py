@@ -4,6 +4,8 @@ write the grades into queries.jsonl (see README.md beside this file).
     python bench/judgments/pool.py pool --db PATH --out POOL.jsonl      # candidates for every query
     python bench/judgments/pool.py show POOL.jsonl q01                  # one query's candidates, to read
     python bench/judgments/pool.py build POOL.jsonl GRADES_DIR          # GRADES_DIR/q01.txt ... -> queries.jsonl
+    python bench/judgments/pool.py rankers --db PATH --out POOL.jsonl --ranker zxkb --ranker zxkb:length=300
+        # the top 10 of zxkb's rankings, signal by signal (bench/rankers.py), to judge with show and build
 
 A grades file holds one digit (0-3) per candidate that `show` numbers, in that
 order (whitespace ignored); candidates that `show` marks `= #n` (the same text
@@ -129,7 +131,7 @@ def pool_query(
     query, kind = q["query"], q["kind"]
     terms = query_terms(query)
     current = zxkb_json(zxkb, "search", query, "-n", str(TOP_CURRENT), "--db", db)["hits"]
-    every = zxkb_json(zxkb, "search", query, "--limit", "0", "--db", db)["hits"]
+    every = zxkb_json(zxkb, "search", query, "--limit", "0", "--exact", "--db", db)["hits"]
     picks: list[tuple[str, list[dict[str, Any]]]] = [("current", current)]
     if every:
         by_len = sorted(every, key=lambda h: (-len(h["text"]), h["ref"]))
@@ -140,7 +142,7 @@ def pool_query(
         )
     for phrase in MANUAL.get(query, []):
         ranked = zxkb_json(zxkb, "search", phrase, "-n", str(TOP_MANUAL), "--db", db)["hits"]
-        found = zxkb_json(zxkb, "search", phrase, "--limit", "0", "--db", db)["hits"]
+        found = zxkb_json(zxkb, "search", phrase, "--limit", "0", "--exact", "--db", db)["hits"]
         often = sorted(found, key=lambda h: (-occurrences(h["text"], [fold(phrase)]), len(h["text"])))
         picks.append(("manual", ranked + often[:TOP_MANUAL]))
     words = query_words(query, kind) if kind != "term" else []
@@ -206,6 +208,31 @@ def cmd_pool(args: argparse.Namespace) -> None:
             }
             f.write(json.dumps({**record, "candidates": cands}, ensure_ascii=False) + "\n")
             print(q["id"], q["query"], len(cands), file=sys.stderr)
+
+
+def cmd_rankers(args: argparse.Namespace) -> None:
+    """Pool the top 10 of each of zxkb's rankings named (bench/rankers.py specs), in process."""
+    sys.path.insert(0, str(HERE.parent))
+    import rankers  # type: ignore[import-not-found,unused-ignore]  # bench/rankers.py, beside this folder
+
+    from zxkb.store import connection
+
+    conn = connection.connect(Path(args.db))
+    names = dict(conn.execute("SELECT id, source FROM documents").fetchall())
+    found = {spec: rankers.make(spec, args.db, text_key) for spec in args.ranker}
+    texts = {
+        text_key(t): (t, names[d]) for d, t in conn.execute("SELECT doc_id, text FROM paragraphs WHERE kind = 'body'")
+    }
+    with open(args.out, "w", encoding="utf-8") as f:
+        for q in read_queries():
+            cands: dict[str, dict[str, Any]] = {}
+            for spec, rank in found.items():
+                for key in rank(q["query"], conn):
+                    text, source = texts[key]
+                    c = cands.setdefault(key, {"key": key, "text": text, "why": [], "sources": [source_name(source)]})
+                    c["why"].append(spec)
+            record = {"id": q["id"], "query": q["query"], "kind": q["kind"], "words": []}
+            f.write(json.dumps({**record, "candidates": list(cands.values())}, ensure_ascii=False) + "\n")
 
 
 def read_pool(path: str) -> dict[str, dict[str, Any]]:
@@ -341,8 +368,12 @@ def main() -> None:
     b.add_argument("pool")
     b.add_argument("grades")
     b.add_argument("--merge", action="store_true", help="keep the existing judgments, add the unjudged")
+    r = sub.add_parser("rankers")
+    r.add_argument("--db", required=True)
+    r.add_argument("--out", required=True)
+    r.add_argument("--ranker", action="append", required=True, help="a bench/rankers.py spec (repeatable)")
     args = ap.parse_args()
-    {"pool": cmd_pool, "show": cmd_show, "build": cmd_build}[args.cmd](args)
+    {"pool": cmd_pool, "show": cmd_show, "build": cmd_build, "rankers": cmd_rankers}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,10 @@ ANSWERED = [
     ["search", "协商", "--speaker", "蔡溪", "--year=2016-2020", "--copies", "--json"],
     ["search", "协商", "--region", "湖南", "--json"],  # no such region: exit 2
     ["search", "协商", "--type", "goverment"],  # unknown type: exit 2
+    ["search", "远程协商", "清水塘", "市委书记", "--json"],  # partial hits: exit 1
+    ["search", "远程协商", "清水塘", "--exact", "--json"],
+    ["search", "远程协商", "--explain"],
+    ["search", "--explain", "--exact", "--json", "--", "(远程 OR 视频) 协商"],
 ]
 
 DECLINED = [
@@ -45,6 +49,7 @@ DECLINED = [
     ["search", "协商", "-h"],
     ["search", "协商", "--unknown"],
     ["search", "协商", "--json=yes"],
+    ["search", "协商", "--explain=1"],
     ["search", "协商", "--limit"],
     ["docs", "--json"],
     [],

@@ -31,6 +31,9 @@ CASES = [
     ),
     Case("search", {"query": "远成协商", "fuzzy": True}, ("search", "远成协商", "--fuzzy")),
     Case("search", {"query": "手机银行"}, ("search", "手机银行")),  # no hit: suggestions (CLI exit 1)
+    # no paragraph holds both: partial hits, each score in parts
+    Case("search", {"query": "远程协商 手机银行", "explain": True}, ("search", "远程协商", "手机银行", "--explain")),
+    Case("search", {"query": "远程协商 手机银行", "exact": True}, ("search", "远程协商", "手机银行", "--exact")),
     Case("search", {"query": "手机银行", "all": True, "copies": True}, ("search", "手机银行", "--all", "--copies")),
     Case("show", {"ref": "1:12", "context": 2}, ("show", "1:12", "--context", "2")),
     Case("show", {"ref": "2:5"}, ("show", "2:5")),

@@ -32,6 +32,8 @@ def test_defaults_come_from_the_schema_and_bounds_are_checked() -> None:
         "limit": 10,
         "all": False,
         "fuzzy": False,
+        "exact": False,
+        "explain": False,
     }
     with pytest.raises(UsageError) as caught:
         tools.with_defaults(search, {"query": "协商", "limit": 101})
@@ -76,6 +78,28 @@ def test_search_text_marks_partial_and_approximate_hits() -> None:
         "3 paragraphs (1 approximate, 1 partial: none holds every term)"
         " in the reports of year 2016-2020, type government."
     )
+
+
+def test_search_text_shows_partial_hits_when_nothing_holds_every_term() -> None:
+    result = {
+        "query": "营商环境 手机银行",
+        "total": 0,
+        "approximate": 0,
+        "partial": 2,
+        "filters": {},
+        "hits": [
+            _hit(match="partial", matched=["营商环境"], missing=["手机银行"]),
+            _hit(ref="3:9", paragraph=9, match="partial", matched=["营商环境"], missing=["手机银行"]),
+        ],
+        "suggestions": [{"term": "手机", "score": 80.0, "count": 2}],
+    }
+    lines = text.search(result).splitlines()
+    assert lines[0] == "No paragraph contains '营商环境 手机银行'."
+    assert lines[1].startswith("Closest terms of the reports: 手机 (2).")
+    assert lines[2] == "Paragraphs that hold most of its terms (2 partial):"
+    assert lines[4].endswith("(partial: lacks 手机银行)") and lines[4].startswith("[3:7]")
+    assert lines[-2].startswith("[3:9]") or lines[-1].startswith("  ")
+    assert sum(line.endswith("(partial: lacks 手机银行)") for line in lines) == 2
 
 
 def test_text_escapes_control_characters() -> None:

@@ -156,8 +156,8 @@ def search(
     query: Annotated[
         list[str],
         typer.Argument(
-            help='Terms that must all occur; OR between alternatives; -term excludes; "..." is a phrase. '
-            "Put a query that starts with - after --.",
+            help="Terms that must all occur (AND); OR between alternatives; -term or NOT term excludes; "
+            '( ) group; "..." is a phrase. Put a query that starts with - after --.',
             show_default=False,
             metavar="QUERY...",
         ),
@@ -180,11 +180,22 @@ def search(
             "--fuzzy", "-f", help="Also find paragraphs with a close variant of the query (marked approximate)."
         ),
     ] = False,
+    exact: Annotated[
+        bool,
+        typer.Option(
+            "--exact", help="No partial hits: when nothing holds the whole query, show nothing but suggestions."
+        ),
+    ] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show how each hit's score is made: each signal's part.")
+    ] = False,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> Command:
     """Find paragraphs, best first, with snippets and citations, in every report once (or in the reports
-    the filters name). Exit 1 when nothing matches, with the closest terms as suggestions."""
+    the filters name). When no paragraph holds the whole query, those holding most of its terms follow,
+    marked partial (not with --exact). Exit 1 when nothing matches the whole query, with the closest
+    terms as suggestions."""
     return partial(
         commands.search,
         query=query,
@@ -193,6 +204,8 @@ def search(
         limit=limit,
         all_kinds=all_kinds,
         fuzzy=fuzzy,
+        exact=exact,
+        explain=explain,
         db=db,
         json=json,
     )

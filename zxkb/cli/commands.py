@@ -115,6 +115,8 @@ def search(
     limit: int,
     all_kinds: bool,
     fuzzy: bool,
+    exact: bool,
+    explain: bool,
     db: Path | None,
     json: bool,
 ) -> int:
@@ -122,9 +124,21 @@ def search(
     with knowledge_base(db) as kb:
         kinds = ALL_KINDS if all_kinds else DEFAULT_KINDS
         text = " ".join(query)
-        result = kb.search(text, where=chosen, section=section, limit=limit or None, kinds=kinds, fuzzy=fuzzy)
-    Output(json).result("search", result)
-    return 0 if result.total else 1
+        result = kb.search(
+            text,
+            where=chosen,
+            section=section,
+            limit=limit or None,
+            kinds=kinds,
+            fuzzy=fuzzy,
+            exact=exact,
+            explain=explain,
+        )
+    out = Output(json)
+    for hint in result.hints:
+        out.message(f"Hint: {hint}")
+    out.result("search", result)
+    return 0 if result.total else 1  # partial hits alone: nothing found
 
 
 def fuzzy(term: str, limit: int, where: Where, min_score: float, db: Path | None, json: bool) -> int:

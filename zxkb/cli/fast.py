@@ -37,6 +37,8 @@ SEARCH_OPTIONS: dict[str, tuple[str, bool]] = {
     "--all": ("all_kinds", False),
     "--fuzzy": ("fuzzy", False),
     "-f": ("fuzzy", False),
+    "--exact": ("exact", False),
+    "--explain": ("explain", False),
     "--json": ("json", False),
 }
 
@@ -49,6 +51,8 @@ def parse_search(args: list[str]) -> dict[str, Any] | None:
         "limit": 10,
         "all_kinds": False,
         "fuzzy": False,
+        "exact": False,
+        "explain": False,
         "db": None,
         "json": False,
     }

@@ -34,8 +34,9 @@ class PreparedDocument:
     """A parsed report with what its storage needs computed: the index tokens of
     each block (None where the block is not indexed), the document's terms, what
     report it is (zxkb.parse.identity) with the file's fields it was decided
-    from, and its sentence hashes (zxkb.parse.fingerprint: copies from other
-    sources are recognised by them)."""
+    from, its sentence hashes (zxkb.parse.fingerprint: copies from other
+    sources are recognised by them), and the index tokens of each block's
+    title (the index's title column, zxkb.store.index; "" for none)."""
 
     doc: ParsedDocument
     tokens: tuple[str | None, ...]
@@ -43,6 +44,7 @@ class PreparedDocument:
     identity: Identity | None = None
     meta: tuple[tuple[str, str], ...] = ()
     sentences: tuple[int, ...] = ()
+    titles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,10 @@ def prepare_document(doc: ParsedDocument, meta: Mapping[str, str] | None = None)
         identity,
         tuple(sorted(fields.items())),
         sentence_hashes((k for k, b in zip(keys, doc.blocks, strict=True) if k and b.kind == "body"), folded=True),
+        tuple(
+            textnorm.title_tokens(k, b.title) if k is not None and b.kind == "body" else ""
+            for k, b in zip(keys, doc.blocks, strict=True)
+        ),
     )
 
 

@@ -104,12 +104,16 @@ HIT = obj(
         "highlights": {"type": "array", "items": {"type": "array", "items": INT}},
         "score": NUM,
         "approximate": BOOL,
+        "match": {"type": "string", "enum": ["exact", "approximate", "partial"]},
         "variant": OPT_STR,
         "similarity": OPT_NUM,
+        "matched": {"type": ["array", "null"], "items": STR, "description": "a partial hit's terms it holds"},
+        "missing": {"type": ["array", "null"], "items": STR, "description": "a partial hit's terms it lacks"},
+        "explain": {"type": "object", "additionalProperties": NUM},
         "year": OPT_INT,
         "region": OPT_STR,
     },
-    required=(*PARAGRAPH, "snippet", "highlights", "score", "approximate"),
+    required=(*PARAGRAPH, "snippet", "highlights", "score", "approximate", "match"),
 )
 TERM = obj({"term": STR, "score": NUM, "count": INT})
 
@@ -118,11 +122,13 @@ SEARCH = obj(
         "query": STR,
         "total": {"type": "integer", "description": "every match, also those beyond limit"},
         "approximate": INT,
+        "partial": {"type": "integer", "description": "partial hits: none holds every term, these hold most"},
         "filters": FILTERS_APPLIED,
         "hits": {"type": "array", "items": HIT},
         "suggestions": {"type": "array", "items": TERM},
+        "hints": {"type": "array", "items": STR},
     },
-    required=("query", "total", "approximate", "filters", "hits"),
+    required=("query", "total", "approximate", "partial", "filters", "hits"),
 )
 FUZZY = obj(
     {

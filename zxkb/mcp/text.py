@@ -48,14 +48,16 @@ def described(filters: Obj | None) -> str:
 def search(result: Obj) -> str:
     within = described(result.get("filters"))
     within = f" in the reports of {within}" if within else ""
+    hits = result["hits"]
+    lines = []
     if not result["total"]:
         lines = [f"No paragraph contains {result['query']!r}{within}."]
         if result.get("suggestions"):
             terms = ", ".join(f"{m['term']} ({m['count']})" for m in result["suggestions"])
             lines.append(f"Closest terms of the reports: {terms}. Search for one of them, or call search with fuzzy.")
-        return printable("\n".join(lines))
-    hits = result["hits"]
-    lines = []
+        if not hits:
+            return printable("\n".join(lines))
+        lines += [f"Paragraphs that hold most of its terms ({result.get('partial', len(hits))} partial):", ""]
     for hit in hits:
         head = citation(hit)
         if hit.get("match") == "partial" or hit.get("missing"):
@@ -69,6 +71,8 @@ def search(result: Obj) -> str:
     if result.get("partial"):
         extra.append(f"{result['partial']} partial: none holds every term")
     counted = f" ({', '.join(extra)})" if extra else ""
+    if not result["total"]:
+        return printable("\n".join(lines).rstrip("\n"))
     if len(hits) < result["total"]:
         lines.append(
             f"Showing {len(hits)} of {result['total']} paragraphs{counted}{within}: the answer was cut at limit; "

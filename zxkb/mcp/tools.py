@@ -74,6 +74,8 @@ def _search(kb: KnowledgeBase, a: Args) -> Answer:
         limit=a["limit"],
         kinds=ALL_KINDS if a["all"] else DEFAULT_KINDS,
         fuzzy=a["fuzzy"],
+        exact=a["exact"],
+        explain=a["explain"],
     )
     out = views.search(result)
     return Answer(out, text.search(out))
@@ -121,7 +123,10 @@ TOOLS: dict[str, Tool] = {
             'occur; OR between alternatives, -term excludes, "..." is a phrase. Narrow with the filters (year, '
             "region, type, level, speaker, doc) and section. total counts every match even when limit cuts hits. "
             "With fuzzy, paragraphs holding a close variant of a term follow, marked approximate. When nothing "
-            "matches, suggestions are the closest terms the reports use: search for one of them. Then call show "
+            "matches, suggestions are the closest terms the reports use: search for one of them; and the "
+            "paragraphs that hold most of the terms come marked partial (match, matched, missing), unless exact. "
+            "hints say how a query was read when it looked like a mistake (a lower-case or, a stray bracket). "
+            "Then call show "
             "with a ref to read a paragraph whole, with its neighbours.",
             tool_input(
                 {
@@ -141,6 +146,16 @@ TOOLS: dict[str, Tool] = {
                         "type": "boolean",
                         "default": False,
                         "description": "Also find paragraphs with a close variant of a term (marked approximate).",
+                    },
+                    "exact": {
+                        "type": "boolean",
+                        "default": False,
+                        "description": "Only paragraphs holding every term: no partial matches when none does.",
+                    },
+                    "explain": {
+                        "type": "boolean",
+                        "default": False,
+                        "description": "Each hit's score in parts (bm25, title, length, numbers, terms).",
                     },
                 },
                 ("query",),

@@ -23,6 +23,7 @@ from rich.text import Text
 from zxkb.models import (
     DocInfo,
     FuzzyResult,
+    Hit,
     IngestReport,
     Outline,
     OutlineSection,
@@ -118,23 +119,48 @@ def _highlighted(text: str, spans: Iterable[tuple[int, int]]) -> Pieces:
 def search(result: SearchResult) -> None:
     if not result.total:
         no_hits(result)
-        return
+        if not result.hits:
+            return
     out = _out()
     for rank, hit in enumerate(result.hits, 1):
         head = [_ref(f"{rank:>2}. ", "bold"), *citation(hit.para)]
         if hit.variant is not None:
             head.append(_ref(f"  ≈ {hit.variant} ({hit.similarity:g}%)", "yellow"))
         _print(out, head, hang="    ")
+        if hit.missing is not None:
+            _print(out, _partial(hit), indent="    ", hang="    ")
         _print(out, _highlighted(hit.snippet, hit.highlights), indent="    ", hang="    ")
+        if hit.explain is not None:
+            _print(out, [_text(_explained(hit.score, hit.explain), "dim")], indent="    ", hang="      ")
         out.print()
-    shown = len(result.hits)
+    shown, total = len(result.hits), result.total or result.partial
+    noun = "paragraphs" if result.total else "partial hits"
     approx = f" ({result.approximate} approximate, marked ≈)" if result.approximate else ""
     within = f" in the reports of {result.filters.described()}" if result.filters and result.filters.filtered else ""
-    if shown < result.total:
-        summary = f"{shown} of {result.total} paragraphs{approx}{within}; --limit 0 shows all, zxkb show REF shows one"
+    if shown < total:
+        summary = f"{shown} of {total} {noun}{approx}{within}; --limit 0 shows all, zxkb show REF shows one"
     else:
-        summary = f"{result.total} paragraph{'s' if result.total != 1 else ''}{approx}{within}"
+        summary = f"{total} {noun if total != 1 else noun[:-1]}{approx}{within}"
     _print(out, [_text(summary, "dim")])
+
+
+def _partial(hit: Hit) -> Pieces:
+    """`partial: holds 远程协商, 清水塘 · misses 市委书记`"""
+    pieces = [_ref("partial", "yellow"), _text(": holds " + ", ".join(hit.matched or ()), "yellow")]
+    if hit.missing:
+        pieces.append(_text(" · misses " + ", ".join(hit.missing), "yellow dim"))
+    return pieces
+
+
+def _explained(score: float, parts: tuple[tuple[str, float], ...]) -> str:
+    """`score 6.2 = bm25 7.1 + title 0.5 − length 1.4`"""
+    terms = []
+    for i, (name, value) in enumerate(parts):
+        if i and not value:
+            continue
+        sign = "" if i == 0 else ("− " if value < 0 else "+ ")
+        terms.append(f"{sign}{name} {abs(value) if i else value:.4g}")
+    return f"score {score:.4g} = " + " ".join(terms)
 
 
 def no_hits(result: SearchResult) -> None:
@@ -143,6 +169,9 @@ def no_hits(result: SearchResult) -> None:
     if result.filters and result.filters.filtered:
         within = f" in the reports of {result.filters.described()}"
     _print(err, [_text(f"No paragraph contains {result.query!r}{within}.")])
+    if result.partial:
+        holds = f"{result.partial} paragraph{'s hold' if result.partial != 1 else ' holds'} some of its terms"
+        _print(err, [_text(f"{holds}: the partial hits below (--exact leaves them out).")])
     if result.suggestions:
         terms = ", ".join(f"{m.term} ({m.count})" for m in result.suggestions)
         _print(err, [_text(f"Did you mean: {terms}?")])

@@ -11,6 +11,7 @@ from typing import Any
 from zxkb.models import (
     DocInfo,
     FuzzyResult,
+    Hit,
     IngestReport,
     Outline,
     OutlineSection,
@@ -67,26 +68,36 @@ def _report(facts: ReportFacts | None) -> dict[str, Any]:
     return {"year": facts.year, "region": facts.region, "type": facts.type} if facts else {}
 
 
+def _hit(hit: Hit) -> dict[str, Any]:
+    out = {
+        **paragraph(hit.para),
+        **_report(hit.report),
+        "snippet": hit.snippet,
+        "highlights": [list(span) for span in hit.highlights],
+        "score": hit.score,
+        "match": hit.match,
+        "approximate": hit.approximate,
+        "variant": hit.variant,
+        "similarity": hit.similarity,
+        "matched": None if hit.matched is None else list(hit.matched),
+        "missing": None if hit.missing is None else list(hit.missing),
+    }
+    if hit.explain is not None:
+        out["explain"] = dict(hit.explain)
+    return out
+
+
 def search(result: SearchResult) -> dict[str, Any]:
     out: dict[str, Any] = {
         "query": result.query,
         "total": result.total,
         "approximate": result.approximate,
         "filters": filters(result.filters),
-        "hits": [
-            {
-                **paragraph(hit.para),
-                **_report(hit.report),
-                "snippet": hit.snippet,
-                "highlights": [list(span) for span in hit.highlights],
-                "score": hit.score,
-                "approximate": hit.approximate,
-                "variant": hit.variant,
-                "similarity": hit.similarity,
-            }
-            for hit in result.hits
-        ],
+        "partial": result.partial,
+        "hits": [_hit(hit) for hit in result.hits],
     }
+    if result.hints:
+        out["hints"] = list(result.hints)
     if result.suggestions is not None:
         out["suggestions"] = [{"term": m.term, "score": m.score, "count": m.count} for m in result.suggestions]
     return out

@@ -1,12 +1,13 @@
 """Search: the query language, filters and ranking over the FTS index, with
-snippets cut from the original text."""
+snippets cut from the original text; approximate and partial matches when asked
+for or when nothing matches."""
 
 from __future__ import annotations
 
 import sqlite3
 
 from zxkb.models import INDEXED, Hit, Kind, ReportFilter, SearchResult, Selection
-from zxkb.search import limits, snippet
+from zxkb.search import limits, rank, snippet
 from zxkb.search.query import parse_query
 from zxkb.store import index, reads
 
@@ -34,15 +35,22 @@ def search(
     limit: int | None = 10,
     kinds: tuple[Kind, ...] = DEFAULT_KINDS,
     fuzzy: bool = False,
+    exact: bool = False,
+    explain: bool = False,
+    ranking: rank.Ranking = rank.DEFAULT,
 ) -> SearchResult:
-    """Paragraphs that contain every term of `text` (see zxkb.query), best first,
-    in the reports `where` names (each report once, unless where.copies; `doc`
-    adds one --doc). limit None returns every hit; `total` always counts them all.
+    """Paragraphs that match `text` (see zxkb.search.query), best first
+    (zxkb.search.rank), in the reports `where` names (each report once, unless
+    where.copies; `doc` adds one --doc). limit None returns every hit; `total`
+    always counts them all.
 
     With `fuzzy`, paragraphs that have a close variant of a term instead follow
-    the exact hits (zxkb.approx); `total` counts them too. When nothing matches, the result carries the
-    closest vocabulary terms as suggestions. Only these two cases import
-    rapidfuzz; an ordinary search imports nothing beyond sqlite3."""
+    the exact hits (zxkb.search.approx). When nothing matches exactly, the
+    paragraphs that hold most of the query's terms follow as partial hits
+    (zxkb.search.partial) unless `exact`, and the result carries the closest
+    vocabulary terms as suggestions. `total` counts the exact and approximate
+    hits, `partial` the partial ones. Only
+    these cases import rapidfuzz; an ordinary search imports nothing beyond sqlite3."""
     limits.check_query(text)
     query = parse_query(text)
     if doc is not None:
@@ -56,13 +64,18 @@ def search(
         path = parse_section_path(section)
         reads.require_section(conn, path, doc_ids)
     filters = index.Filters(kinds, doc_ids, path, copies=chosen.copies)
-    long_phrase = max(map(len, query.keys), default=0) >= 3
-    total, rows = index.fts_search(conn, query.match_expression(), filters, limit=limit, long_phrase=long_phrase)
-    hits = []
-    for para, score in rows:
-        spans = snippet.match_spans(para.text, query.keys)
-        snip, marks = snippet.cut(para.text, spans)
-        hits.append(Hit(para, float(f"{score:.6g}"), snip, marks))
+    long_phrase = max(map(len, query.keys), default=0) >= 3 and filters.index_only
+    total, scored = rank.top(
+        conn,
+        query.match_expression(),
+        filters,
+        ranking,
+        limit=limit,
+        keys=query.keys,
+        count_in_pass=long_phrase,
+        explain=explain,
+    )
+    hits = _hits(conn, scored, query.keys, explain)
     approximate = 0
     if fuzzy:
         from zxkb.search import approx
@@ -72,11 +85,36 @@ def search(
         room = None if limit is None else max(0, limit - len(hits))
         hits.extend(found[:room])
         total += approximate
+    partial = 0
     suggestions = None
     if not total:
         from zxkb.search import approx
 
+        if not exact:
+            from zxkb.search import partial as partial_match
+
+            partial, found = partial_match.partial_hits(conn, query, filters, ranking, limit=limit, explain=explain)
+            hits.extend(found)
         suggestions = approx.suggestions(conn, query, doc_ids=doc_ids)
     facts = reads.facts(conn, {hit.para.doc for hit in hits})
     hits = [hit._replace(report=facts.get(hit.para.doc)) for hit in hits]
-    return SearchResult(text, total, tuple(hits), approximate, suggestions, chosen)
+    return SearchResult(
+        text, total, tuple(hits), approximate, suggestions, filters=chosen, partial=partial, hints=query.hints
+    )
+
+
+def _hits(conn: sqlite3.Connection, scored: list[rank.Scored], keys: tuple[str, ...], explain: bool) -> list[Hit]:
+    """The ranked matches as hits: their paragraphs, snippets and (with `explain`) score parts."""
+    missing = [s.pid for s in scored if s.para is None]
+    by_id = reads.paragraphs_by_id(conn, missing) if missing else {}
+    hits = []
+    for s in scored:
+        para = s.para or by_id[s.pid]
+        snip, marks = snippet.cut(para.text, snippet.match_spans(para.text, keys))
+        parts = tuple((name, _round(value)) for name, value in s.parts) if explain else None
+        hits.append(Hit(para, _round(s.score), snip, marks, explain=parts))
+    return hits
+
+
+def _round(value: float) -> float:
+    return float(f"{value:.6g}")

@@ -45,7 +45,7 @@ from zxkb import pinyin, textnorm
 from zxkb.errors import QueryError
 from zxkb.models import FuzzyMatch, FuzzyResult, ReportFilter
 from zxkb.search import limits
-from zxkb.store import reads, terms
+from zxkb.store import index, reads, terms
 
 EXACT = 100.0
 CONTAINS = 90.0  # floor of the containing band, ceiling of the similar one
@@ -187,9 +187,11 @@ def find_terms(
     limit: int | None = DEFAULT_LIMIT,
     min_score: float = DEFAULT_MIN_SCORE,
     exclude: frozenset[int] = frozenset(),
+    verbatim: bool = True,
 ) -> FuzzyResult:
     """`find` for documents given by id (None: all but `exclude`, the copies of
-    reports stored from a second source)."""
+    reports stored from a second source); `verbatim`: the query itself too when
+    the text has it (suggestions leave it out: it is what was searched)."""
     p = probe(query, terms.char_readings(conn, textnorm.fold(query)))
     rows: dict[str, tuple[str, str, str, int]] = {}
     for expr in match_expressions(p):
@@ -199,10 +201,12 @@ def find_terms(
         for row in terms.terms_with_initials(conn, p.letters, doc_ids):
             rows[row[0]] = row
     ranked = rank(p, rows.values(), min_score=min_score)
+    exact = not verbatim or any(term == p.text for _, term, _ in ranked)
+    found_verbatim = None if exact else _verbatim(conn, p.text, doc_ids)
     if limit:
-        ranked = ranked[:limit]
+        ranked = ranked[: limit - (found_verbatim is not None)]
     found = [term for _, term, _ in ranked]
-    matches = []
+    matches = [found_verbatim] if found_verbatim is not None else []
     if doc_ids is None:
         where = terms.term_documents(conn, found)
         holding = exclude & {d for docs in where.values() for d in docs}
@@ -216,4 +220,16 @@ def find_terms(
         for s, term, _ in ranked:
             docs = counts.get(term, [])
             matches.append(FuzzyMatch(term, s, sum(n for _, n in docs), tuple(d for d, _ in docs)))
+    matches.sort(key=lambda m: (-m.score, -m.count, len(m.term), m.term))
     return FuzzyResult(query, tuple(matches))
+
+
+def _verbatim(conn: sqlite3.Connection, key: str, doc_ids: list[int] | None) -> FuzzyMatch | None:
+    """`key` itself, at EXACT, when the text of body paragraphs has it but the
+    vocabulary does not (a word the segmenter cut in two, such as 微建议 as
+    微/建议, or any other string): counted in the paragraphs, from the index."""
+    rows = index.texts(conn, f'"{textnorm.tokens(key)}"', index.Filters(("body",), doc_ids))
+    count = sum(textnorm.fold(text).count(key) for _, text in rows)
+    if not count:
+        return None
+    return FuzzyMatch(key, EXACT, count, tuple(sorted({doc for doc, _ in rows})))

@@ -174,8 +174,10 @@ def add_document(
         index.add(
             conn,
             (
-                (first + i, block.kind, tokens)
-                for i, (block, tokens) in enumerate(zip(doc.blocks, prepared.tokens, strict=True))
+                (first + i, block.kind, tokens, title)
+                for i, (block, tokens, title) in enumerate(
+                    zip(doc.blocks, prepared.tokens, prepared.titles or ("",) * len(doc.blocks), strict=True)
+                )
                 if tokens is not None
             ),
             copy=copy,

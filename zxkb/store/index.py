@@ -1,44 +1,62 @@
-"""The paragraphs' full-text index (paragraphs_fts): its rows, and the ranked
-and counted matches that search runs on it. What a match returns is read from
-zxkb.store.reads."""
+"""The paragraphs' full-text index (paragraphs_fts): its rows, and the counted
+and ranked matches that search runs on it. What a match returns is read from
+zxkb.store.reads.
+
+A row holds a paragraph's folded text, one token per character, in `body`
+(body paragraphs) or `other` (headings, front matter, noise), and a body
+paragraph's initiative title in `title` when its text contains the title and
+says more (zxkb.textnorm.title_tokens, schema migration 7); a copy's paragraphs
+(a report stored from a second source, zxkb.store.reports) in `copy_body`,
+`copy_other` and `copy_title`. A search of body paragraphs matches
+{body title}: the same rows as {body}, since a title's every match is one in
+the text too, while bm25 can weigh the title (`weights`)."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from zxkb import textnorm
-from zxkb.models import INDEXED, Kind, Paragraph
+from zxkb.models import INDEXED, Kind
 from zxkb.store import reads
 
-Row = tuple[int, str, str, str, str]  # rowid, body, other, copy_body, copy_other
-_INSERT = "INSERT INTO paragraphs_fts(rowid, body, other, copy_body, copy_other) VALUES (?, ?, ?, ?, ?)"
-_DELETE = (
-    "INSERT INTO paragraphs_fts(paragraphs_fts, rowid, body, other, copy_body, copy_other)"
-    " VALUES ('delete', ?, ?, ?, ?, ?)"
-)
+Row = tuple[int, str, str, str]  # paragraph id, kind, text tokens, title tokens
+Weights = tuple[float, float, float]  # bm25 weights of a paragraph's text, of other kinds' text, of its title
+_COLUMNS = "rowid, body, other, copy_body, copy_other, title, copy_title"
+_INSERT = f"INSERT INTO paragraphs_fts({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+_DELETE = f"INSERT INTO paragraphs_fts(paragraphs_fts, {_COLUMNS}) VALUES ('delete', ?, ?, ?, ?, ?, ?, ?)"
 
 
-def fts_row(pid: int, kind: str, tokens: str, copy: bool = False) -> Row:
-    """The paragraphs_fts row of a paragraph: body paragraphs in the first column,
-    headings, front matter and noise in the second; a copy's paragraphs (a
-    report stored from a second source, zxkb.store.reports) in the last two."""
-    cols = ["", "", "", ""]
+def fts_row(
+    pid: int, kind: str, tokens: str, title: str, copy: bool = False
+) -> tuple[int, str, str, str, str, str, str]:
+    """The paragraphs_fts row of a paragraph: body paragraphs in the first column
+    (their titles in the fifth), headings, front matter and noise in the second;
+    a copy's paragraphs in the copies' columns."""
+    cols = ["", "", "", "", "", ""]
     cols[(2 if copy else 0) + (0 if kind == "body" else 1)] = tokens
-    return (pid, cols[0], cols[1], cols[2], cols[3])
+    if kind == "body":
+        cols[5 if copy else 4] = title
+    return (pid, *cols)  # type: ignore[return-value]
 
 
-def add(conn: sqlite3.Connection, rows: Iterable[tuple[int, str, str]], *, copy: bool = False) -> None:
-    """Index (id, kind, tokens) rows, inside the caller's transaction."""
-    conn.executemany(_INSERT, (fts_row(pid, kind, tokens, copy) for pid, kind, tokens in rows))
+def row_of(pid: int, kind: str, text: str, title: str | None) -> Row:
+    """A stored paragraph's index row, as ingest made it (zxkb.ingest.prepare)."""
+    key = textnorm.fold(text)
+    return pid, kind, textnorm.tokens(key), textnorm.title_tokens(key, title) if kind == "body" else ""
 
 
-def _indexed(conn: sqlite3.Connection, doc_id: int) -> list[tuple[int, str, str]]:
+def add(conn: sqlite3.Connection, rows: Iterable[Row], *, copy: bool = False) -> None:
+    """Index rows, inside the caller's transaction."""
+    conn.executemany(_INSERT, (fts_row(*row, copy=copy) for row in rows))
+
+
+def _indexed(conn: sqlite3.Connection, doc_id: int) -> list[Row]:
     rows = conn.execute(
-        f"SELECT id, kind, text FROM paragraphs WHERE doc_id = ? AND kind IN {INDEXED!r}", (doc_id,)
+        f"SELECT id, kind, text, title FROM paragraphs WHERE doc_id = ? AND kind IN {INDEXED!r}", (doc_id,)
     ).fetchall()
-    return [(pid, kind, textnorm.index_text(text)) for pid, kind, text in rows]
+    return [row_of(*row) for row in rows]
 
 
 def is_copy(conn: sqlite3.Connection, doc_id: int) -> bool:
@@ -50,7 +68,7 @@ def remove_document(conn: sqlite3.Connection, doc_id: int) -> None:
     """Forget a document's paragraphs in the index, inside the caller's transaction.
     A contentless FTS5 index forgets a row only when told the tokens it indexed."""
     copy = is_copy(conn, doc_id)
-    conn.executemany(_DELETE, (fts_row(pid, kind, tokens, copy) for pid, kind, tokens in _indexed(conn, doc_id)))
+    conn.executemany(_DELETE, (fts_row(*row, copy=copy) for row in _indexed(conn, doc_id)))
 
 
 def move_document(conn: sqlite3.Connection, doc_id: int, *, copy: bool) -> None:
@@ -59,18 +77,20 @@ def move_document(conn: sqlite3.Connection, doc_id: int, *, copy: bool) -> None:
     if is_copy(conn, doc_id) == copy:
         return
     rows = _indexed(conn, doc_id)
-    conn.executemany(_DELETE, (fts_row(pid, kind, tokens, not copy) for pid, kind, tokens in rows))
+    conn.executemany(_DELETE, (fts_row(*row, copy=not copy) for row in rows))
     add(conn, rows, copy=copy)
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
-    """Index every paragraph again (the normaliser changed), inside the caller's transaction."""
+    """Index every paragraph again (the normaliser or the index changed), inside the caller's transaction."""
     conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('delete-all')")
     rows = conn.execute(
-        f"SELECT p.id, p.kind, p.text, d.copy_of IS NOT NULL FROM paragraphs p JOIN documents d ON d.id = p.doc_id"
-        f" WHERE p.kind IN {INDEXED!r}"
+        "SELECT p.id, p.kind, p.text, p.title, d.copy_of IS NOT NULL FROM paragraphs p"
+        f" JOIN documents d ON d.id = p.doc_id WHERE p.kind IN {INDEXED!r}"
     ).fetchall()
-    conn.executemany(_INSERT, (fts_row(pid, kind, textnorm.index_text(text), bool(c)) for pid, kind, text, c in rows))
+    conn.executemany(
+        _INSERT, (fts_row(*row_of(pid, kind, text, title), copy=bool(c)) for pid, kind, text, title, c in rows)
+    )
 
 
 class Filters(NamedTuple):
@@ -83,12 +103,16 @@ class Filters(NamedTuple):
     copies: bool = False  # also the copies' paragraphs
 
     def columns(self) -> str:
-        """The index columns to match: `{body}` for body paragraphs of every report once."""
+        """The index columns to match: `{body title}` for body paragraphs of every report once."""
         kinds = set(self.kinds)
-        names = (["body"] if "body" in kinds else []) + (["other"] if kinds - {"body"} else [])
+        names = (["body", "title"] if "body" in kinds else []) + (["other"] if kinds - {"body"} else [])
         if self.copies:
             names += [f"copy_{name}" for name in names]
         return "{" + " ".join(names) + "}"
+
+    def column_match(self, match: str) -> str:
+        """`match` limited to the columns of these kinds."""
+        return f"{self.columns()}: ({match})"
 
     def sql(self) -> tuple[str, list[object]]:
         """Conditions on p (paragraphs) and s (sections), for the join path."""
@@ -100,61 +124,93 @@ class Filters(NamedTuple):
             args += [self.section, self.section]
         return where, args
 
+    @property
+    def index_only(self) -> bool:
+        """Whether the index alone can tell the matches (no join with paragraphs)."""
+        return self.doc_ids is None and self.section is None and set(self.kinds) in ({"body"}, set(INDEXED))
 
-def fts_search(
-    conn: sqlite3.Connection, match: str, filters: Filters, *, limit: int | None, long_phrase: bool = False
-) -> tuple[int, list[tuple[Paragraph, float]]]:
-    """Paragraphs whose index matches `match`, best bm25 first, and how many in all.
 
-    Body and other paragraphs sit in two columns of the index, so a search of
-    every document needs no join: the index counts and ranks on its own, and
-    only the rows shown are read from paragraphs (on the corpus, counting 11,264
-    hits of 的 took 0.5 ms instead of 5.4 ms through a join).
-
-    With `long_phrase` (a term of 3+ characters), the ranked query counts too
-    (a window over its rows), so the phrase is matched once instead of twice:
-    at 100 MB 经济建设 31.5 -> 23.6 ms, 政协委员之家 6.7 -> 4.4. For terms of
-    1-2 characters a separate count is cheaper (发展: 75 vs 90 ms)."""
-    kinds = set(filters.kinds)
-    match = f"{filters.columns()}: ({match})"
-    fts_only = filters.doc_ids is None and filters.section is None and kinds in ({"body"}, set(INDEXED))
-    fetch = -1 if limit is None else limit
-    if fts_only and long_phrase and limit != 0:
-        ranked = conn.execute(
-            "SELECT id, score, count(*) OVER () FROM (SELECT rowid AS id, bm25(paragraphs_fts) AS score"
-            " FROM paragraphs_fts WHERE paragraphs_fts MATCH ?) ORDER BY score, id LIMIT ?",
-            (match, fetch),
-        ).fetchall()
-        total = ranked[0][2] if ranked else 0
-        return total, _fetch_ranked(conn, [(pid, score) for pid, score, _ in ranked])
-    if fts_only:
-        total = conn.execute("SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH ?", (match,)).fetchone()[0]
-        if limit == 0 or not total:
-            return total, []
-        ranked = conn.execute(
-            "SELECT rowid, bm25(paragraphs_fts) FROM paragraphs_fts WHERE paragraphs_fts MATCH ?"
-            " ORDER BY rank, rowid LIMIT ?",
-            (match, fetch),
-        ).fetchall()
-        return total, _fetch_ranked(conn, ranked)
-    where, args = filters.sql()
+def count(conn: sqlite3.Connection, match: str, filters: Filters) -> int:
+    """How many paragraphs match."""
+    expr = filters.column_match(match)
+    if filters.index_only:
+        return int(
+            conn.execute("SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH ?", (expr,)).fetchone()[0]
+        )
     span = _id_span(conn, filters.doc_ids)
     if span is None:
-        return 0, []
-    base = f"""
-        FROM (SELECT rowid AS id, bm25(paragraphs_fts) AS score
+        return 0
+    where, args = filters.sql()
+    return int(conn.execute(f"SELECT count(*) {_joined(where)}", [expr, *span, *args]).fetchone()[0])
+
+
+def ranked(
+    conn: sqlite3.Connection,
+    match: str,
+    filters: Filters,
+    weights: Weights,
+    *,
+    limit: int | None,
+    offset: int = 0,
+    with_total: bool = False,
+) -> tuple[int | None, list[tuple[int, float]]]:
+    """(paragraph id, bm25 score made positive) of the matches, best first, ties
+    by id, `limit` of them (None: all) after `offset`; with `with_total`, how many
+    match in all, counted in the same pass (a window over the ranked rows), else None.
+
+    With a term of 3+ characters, counting in the ranked query matches the phrase
+    once instead of twice: at 100 MB 经济建设 31.5 -> 23.6 ms, 政协委员之家 6.7 -> 4.4.
+    For terms of 1-2 characters a separate count() is cheaper (发展: 75 vs 90 ms):
+    the caller decides."""
+    expr = filters.column_match(match)
+    score = "bm25(paragraphs_fts, ?, ?, ?, ?, ?, ?)"  # body, other, copy_body, copy_other, title, copy_title
+    fetch = -1 if limit is None else limit
+    window = ", count(*) OVER ()" if with_total else ""
+    if filters.index_only:
+        rows = conn.execute(
+            f"SELECT id, score{window} FROM (SELECT rowid AS id, {score} AS score"
+            " FROM paragraphs_fts WHERE paragraphs_fts MATCH ?) ORDER BY score, id LIMIT ? OFFSET ?",
+            (*_six(weights), expr, fetch, offset),
+        ).fetchall()
+    else:
+        span = _id_span(conn, filters.doc_ids)
+        if span is None:
+            return (0 if with_total else None), []
+        where, args = filters.sql()
+        rows = conn.execute(
+            f"SELECT m.id, m.score{window} {_joined(where, score)} ORDER BY m.score, m.id LIMIT ? OFFSET ?",
+            [*_six(weights), expr, *span, *args, fetch, offset],
+        ).fetchall()
+    total = (rows[0][2] if rows else 0) if with_total else None
+    return total, [(pid, -float(s)) for pid, s, *_ in rows]
+
+
+def texts(conn: sqlite3.Connection, match: str, filters: Filters) -> list[tuple[int, str]]:
+    """(document id, text) of every match, in id order."""
+    span = _id_span(conn, filters.doc_ids)
+    if span is None:
+        return []
+    where, args = filters.sql()
+    return conn.execute(
+        f"SELECT p.doc_id, p.text {_joined(where)} ORDER BY p.id", [filters.column_match(match), *span, *args]
+    ).fetchall()
+
+
+def _six(weights: Weights) -> tuple[float, ...]:
+    """bm25's weights for the six columns: a copy's as its canonical's."""
+    text, other, title = weights
+    return (text, other, text, other, title, title)
+
+
+def _joined(where: str, score: str = "0") -> str:
+    """FROM ... WHERE for matches that need the paragraphs' kinds, documents or sections."""
+    return f"""
+        FROM (SELECT rowid AS id, {score} AS score
               FROM paragraphs_fts WHERE paragraphs_fts MATCH ? AND rowid BETWEEN ? AND ?) m
         JOIN paragraphs p ON p.id = m.id
         {reads.PARA_JOINS}
         WHERE 1 {where}
     """
-    total = conn.execute(f"SELECT count(*) {base}", [match, *span, *args]).fetchone()[0]
-    if limit == 0 or not total:
-        return total, []
-    rows = conn.execute(
-        f"SELECT {reads.PARA_COLUMNS}, m.score {base} ORDER BY m.score, p.id LIMIT ?", [match, *span, *args, fetch]
-    ).fetchall()
-    return total, [(reads.paragraph_of(row), -float(row[reads.PARA_WIDTH])) for row in rows]
 
 
 def _id_span(conn: sqlite3.Connection, doc_ids: list[int] | None) -> tuple[int, int] | None:
@@ -171,7 +227,62 @@ def _id_span(conn: sqlite3.Connection, doc_ids: list[int] | None) -> tuple[int, 
     return None if lo is None else (lo, hi)
 
 
-def _fetch_ranked(conn: sqlite3.Connection, ranked: list[tuple[int, float]]) -> list[tuple[Paragraph, float]]:
-    """The paragraphs of (id, bm25) pairs, in that order, with the score made positive."""
-    by_id = reads.paragraphs_by_id(conn, [pid for pid, _ in ranked])
-    return [(by_id[pid], -float(score)) for pid, score in ranked]
+# --- what bm25 knows of each row: FTS5's own counts ------------------------------------
+# FTS5 keeps, in its shadow tables, the number of tokens of each column of each
+# row (paragraphs_fts_docsize, one varint a column) and the totals over all rows
+# (paragraphs_fts_data, record 1: the row count, then one total a column); its
+# bm25 reads the same. Ranking reads them for the rows it re-scores, by rowid:
+# no copy of the lengths is stored.
+
+
+def _varints(blob: bytes) -> list[int]:
+    """SQLite's variable-length integers, as FTS5 writes them."""
+    out: list[int] = []
+    i, n = 0, len(blob)
+    while i < n:
+        value = 0
+        for k in range(9):
+            byte = blob[i]
+            i += 1
+            if k == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+        out.append(value)
+    return out
+
+
+def token_counts(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, int]:
+    """The tokens in each row (all columns), as bm25 counts a row's length."""
+    out: dict[int, int] = {}
+    for i in range(0, len(ids), 500):
+        chunk = list(ids[i : i + 500])
+        marks = ",".join("?" * len(chunk))
+        for pid, blob in conn.execute(f"SELECT id, sz FROM paragraphs_fts_docsize WHERE id IN ({marks})", chunk):
+            out[pid] = sum(_varints(blob))
+    return out
+
+
+def _totals(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(rows, tokens) of the whole index."""
+    row = conn.execute("SELECT block FROM paragraphs_fts_data WHERE id = 1").fetchone()
+    numbers = _varints(row[0]) if row and row[0] else []
+    return (numbers[0], sum(numbers[1:])) if numbers else (0, 0)
+
+
+def mean_tokens(conn: sqlite3.Connection) -> float:
+    """The mean tokens of a row, as bm25 takes it (1.0 for an empty index)."""
+    rows, tokens = _totals(conn)
+    return tokens / rows if rows else 1.0
+
+
+def rows(conn: sqlite3.Connection) -> int:
+    """The rows of the index: the indexed paragraphs."""
+    return _totals(conn)[0]
+
+
+def total_tokens(conn: sqlite3.Connection) -> int:
+    """The tokens of every row: about the characters of every indexed paragraph."""
+    return _totals(conn)[1]

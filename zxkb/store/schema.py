@@ -200,6 +200,27 @@ MIGRATIONS: tuple[str, ...] = (
     );
     DELETE FROM meta WHERE key IN ('norm_version', 'archive_version');
     """,
+    # 7: ranking. paragraphs_fts gets two columns, `title` and `copy_title`: a body
+    # paragraph's initiative title (a copy's in copy_title), one token per character as `body`, where
+    # the folded title occurs in the folded text (zxkb.textnorm.title_tokens), so
+    # that a search over {body title} finds exactly what {body} finds while
+    # bm25 weighs a match in the title as well (zxkb.search.rank). An FTS5
+    # table cannot gain a column: it is made again, and emptied norm_version
+    # makes zxkb.store.connection rebuild it from the paragraphs when the
+    # database is next opened to write (zxkb upgrade, ingest, rm).
+    # terms.word: the term is a word as the segmenter cut it (not a phrase,
+    # quote or title), so that a query can be cut into words without loading
+    # the segmenter (zxkb.search.partial); the vocabulary, of the older
+    # zxkb.vocab.VERSION, is rebuilt by zxkb upgrade (or the next ingest).
+    """
+    DROP TABLE paragraphs_fts;
+    CREATE VIRTUAL TABLE paragraphs_fts USING fts5(
+        body, other, copy_body, copy_other, title, copy_title,
+        content='', tokenize='unicode61 remove_diacritics 0'
+    );
+    DELETE FROM meta WHERE key = 'norm_version';
+    ALTER TABLE terms ADD COLUMN word INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -235,9 +235,10 @@ def _write_terms(conn: sqlite3.Connection, batch: Mapping[int, vocab.DocumentTer
     first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM terms").fetchone()[0]
     ids.update(zip(new, range(first, first + len(new)), strict=True))
     readings = [(ids[text], text, *vocab.term_pinyin(introduced[text])) for text in new]
+    words = set().union(*(terms.words for terms in batch.values()))  # terms.word: a word in some document
     conn.executemany(
-        "INSERT INTO terms(id, term, pinyin, initials, count, ndocs) VALUES (?, ?, ?, ?, ?, ?)",
-        ((term_id, text, pinyin, initials, *totals[text]) for term_id, text, pinyin, initials in readings),
+        "INSERT INTO terms(id, term, pinyin, initials, count, ndocs, word) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ((tid, text, pinyin, initials, *totals[text], text in words) for tid, text, pinyin, initials in readings),
     )
     conn.executemany(
         "INSERT INTO terms_fts(rowid, chars, syllables) VALUES (?, ?, ?)",
@@ -277,12 +278,13 @@ def document_terms(conn: sqlite3.Connection, doc_id: int) -> dict[int, int]:
     return unpack_terms(row[0]) if row else {}
 
 
-def _term_ids(conn: sqlite3.Connection, texts: list[str]) -> dict[str, int]:
-    """The ids of those of `texts` that are terms already."""
+def _term_ids(conn: sqlite3.Connection, texts: list[str], column: str = "id", where: str = "1") -> dict[str, int]:
+    """The ids (or `column`) of those of `texts` that are terms already (and meet `where`)."""
     ids: dict[str, int] = {}
     for i in range(0, len(texts), 500):  # SQLite before 3.32 takes at most 999 parameters
         chunk = texts[i : i + 500]
-        ids.update(conn.execute(f"SELECT term, id FROM terms WHERE term IN ({','.join('?' * len(chunk))})", chunk))
+        marks = ",".join("?" * len(chunk))
+        ids.update(conn.execute(f"SELECT term, {column} FROM terms WHERE {where} AND term IN ({marks})", chunk))
     return ids
 
 
@@ -381,6 +383,10 @@ def term_counts(conn: sqlite3.Connection, terms: list[str], doc_ids: list[int]) 
             if term_id in counts:
                 out.setdefault(term, []).append((doc_id, counts[term_id]))
     return out
+
+
+def word_counts(conn: sqlite3.Connection, texts: list[str], words: bool = True) -> dict[str, int]:
+    return _term_ids(conn, texts, "count", "word = 1" if words else "1")  # (rjieba's) words: their counts
 
 
 def char_readings(conn: sqlite3.Connection, text: str) -> dict[str, str]:

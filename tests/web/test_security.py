@@ -41,20 +41,33 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_the_server_never_writes_the_database(web_db: Path, hostile_doc: int) -> None:
-    before = digest(web_db)
-    files = sorted(p.name for p in web_db.parent.iterdir())
-    mtime = web_db.stat().st_mtime_ns
-    running = start_server(web_db)
+def test_the_server_never_writes_the_database(tmp_path: Path, hostile_file: Path) -> None:
+    """A database of its own (no other connection keeps a -wal beside it): the same bytes
+    after a server answered every kind of page, and nothing left beside it."""
+    from tests.web.conftest import REPORTS, ingest
+
+    db = tmp_path / "readonly.db"
+    ingest(db, *REPORTS, hostile_file)
+    before = digest(db)
+    files = sorted(p.name for p in tmp_path.iterdir())
+    mtime = db.stat().st_mtime_ns
+    running = start_server(db)
     try:
-        for path in [*PAGES, f"/doc/{hostile_doc}?all=1", "/api/search?q=协商&limit=0", "/api/docs", "/api/list"]:
+        for path in [
+            *PAGES,
+            "/doc/8?all=1",
+            "/api/search?q=协商&limit=0",
+            "/api/docs",
+            "/api/list",
+            "/api/fuzzy?term=ycxs",
+        ]:
             status, _, _ = request(running, "GET", quote(path, safe="/?=&"))
             assert status == 200, path
     finally:
         code, err = stop_server(running)
     assert code == 0 and "stopped" in err and "Traceback" not in err
-    assert digest(web_db) == before and web_db.stat().st_mtime_ns == mtime
-    assert sorted(p.name for p in web_db.parent.iterdir()) == files  # no journal, no -wal left behind
+    assert digest(db) == before and db.stat().st_mtime_ns == mtime
+    assert sorted(p.name for p in tmp_path.iterdir()) == files == ["readonly.db"]  # no journal, no -wal left
 
 
 def _visible(page: str) -> str:
@@ -133,8 +146,13 @@ def test_a_foreign_host_is_refused(server: Server) -> None:
     assert request(server, "GET", "/api/docs", {"Host": "localhost"})[0] == 200
 
 
-def test_a_bug_is_a_500_page_without_traceback(client: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+def test_a_bug_is_a_500_page_without_traceback(web_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    from starlette.testclient import TestClient
+
     from zxkb.api import KnowledgeBase
+    from zxkb.web.app import create_app
+
+    client = TestClient(create_app(web_db), base_url="http://127.0.0.1:8765")
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internals")
@@ -145,6 +163,7 @@ def test_a_bug_is_a_500_page_without_traceback(client: Any, monkeypatch: pytest.
         assert response.status_code == 500 and response.headers["content-type"].startswith(kind)
         assert "Traceback" not in response.text and "secret internals" not in response.text
         assert "internal error" in response.text
+        assert client.get(path).status_code == 500  # a failure is never kept as the answer
     assert "Error: internal error: RuntimeError: secret internals" in capsys.readouterr().err
 
 
@@ -183,3 +202,21 @@ def test_twenty_clients_at_once(server: Server) -> None:
         t.join(120)
     assert not failures
     assert json.loads(expected[paths[1]])["total"] > 0
+
+
+def test_answers_follow_the_database(tmp_path: Path) -> None:
+    """Kept answers are the database's as it is now: an ingest while the server runs is seen."""
+    from starlette.testclient import TestClient
+
+    from tests.conftest import SEED
+    from tests.web.conftest import ingest
+    from zxkb.web.app import create_app
+
+    db = tmp_path / "live.db"
+    ingest(db, SEED)
+    client = TestClient(create_app(db), base_url="http://127.0.0.1:8765")
+    assert len(client.get("/api/docs").json()) == 1
+    assert len(client.get("/api/docs").json()) == 1  # kept
+    ingest(db, Path(__file__).parents[1] / "fixtures" / "prov-beijing.txt")
+    assert len(client.get("/api/docs").json()) == 2
+    assert "2026年北京市政府工作报告" in client.get("/docs").text

@@ -354,6 +354,12 @@ def serve(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the page in the web browser once it answers.")
     ] = False,
+    cache_mb: Annotated[
+        float,
+        typer.Option(
+            "--cache-mb", min=0, help="Keep up to this many MB of answers while the database is unchanged; 0: none."
+        ),
+    ] = 64,
     db: DbOption = None,
     json: Annotated[
         bool, typer.Option("--json", help='Print the address as JSON ({"url": …, "db": …}) instead of plain text.')
@@ -362,7 +368,7 @@ def serve(
     """A local web page over the knowledge base, read-only, until Ctrl-C: search with facets, the
     report reader with its outline, the documents, and a JSON API equal to --json
     (/api/search?q=…). Needs the web extra: pip install 'zxkb[web]'."""
-    return partial(commands.serve, host=host, port=port, open_browser=open_browser, db=db, json=json)
+    return partial(commands.serve, host=host, port=port, open_browser=open_browser, cache_mb=cache_mb, db=db, json=json)
 
 
 SHELLS = ("bash", "zsh", "fish")

@@ -211,7 +211,7 @@ def mcp(http: bool, port: int, db: Path | None) -> int:
 WEB_STACK = ("starlette", "uvicorn", "jinja2")
 
 
-def serve(host: str, port: int, open_browser: bool, db: Path | None, json: bool) -> int:
+def serve(host: str, port: int, open_browser: bool, cache_mb: float, db: Path | None, json: bool) -> int:
     """The web stack is imported here only: no other command pays for it."""
     from zxkb.errors import UsageError
     from zxkb.paths import database_path
@@ -226,4 +226,4 @@ def serve(host: str, port: int, open_browser: bool, db: Path | None, json: bool)
             f"zxkb serve needs the web extra ({', '.join(WEB_STACK)}): {missing} is not installed",
             "pip install 'zxkb[web]'",
         ) from None
-    return server.serve(database_path(db), host, port, open_browser, json)
+    return server.serve(database_path(db), host, port, open_browser, json, cache_mb)

@@ -30,8 +30,10 @@ from starlette.staticfiles import StaticFiles
 
 from zxkb.api import KnowledgeBase
 from zxkb.errors import NotFound, ZxkbError, user_error
+from zxkb.models import DocInfo
 from zxkb.web import pages
 from zxkb.web import reader as reader_view
+from zxkb.web.cache import Cache
 from zxkb.web.endpoints import ENDPOINTS, FILTER_NAMES, Endpoint, where
 from zxkb.web.guard import CHART_CSP, Guard
 from zxkb.web.params import Param, parse, positive
@@ -76,10 +78,21 @@ def templates() -> Environment:
     return env
 
 
-def create_app(db: Path, *, loopback_only: bool = True) -> Guard:
-    """The web application over the database at `db`, behind zxkb.web.guard."""
+def create_app(db: Path, *, loopback_only: bool = True, cache_mb: float = 64) -> Guard:
+    """The web application over the database at `db`, behind zxkb.web.guard. Answers
+    are kept while the database stays the same (zxkb.web.cache): up to `cache_mb` of
+    pages and API answers, and the documents the facets count; 0 keeps nothing."""
     library = Library(db)
     env = templates()
+    answers: Cache[Response] = Cache(
+        db, int(cache_mb * 2**20), size_of=lambda r: len(r.body) + 512, keep=lambda r: r.status_code < 500
+    )
+    documents: Cache[list[DocInfo]] = Cache(db, 64)  # entries: the facets of 64 filters
+
+    def facet_docs(args: dict[str, Any]) -> list[DocInfo]:
+        """The documents of the reports the filters choose, for the facets' counts."""
+        chosen = where(args)
+        return documents.get(chosen, lambda: library.kb().documents(where=chosen))
 
     def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
         """A template rendered; a page that draws a chart (context["chart"]) allows ECharts' style attributes."""
@@ -109,11 +122,14 @@ def create_app(db: Path, *, loopback_only: bool = True) -> Guard:
     def answered(
         handler: Callable[[Request], Response], *, api: bool = False, resource: bool = False
     ) -> Callable[[Request], Response]:
-        def run(request: Request) -> Response:
+        def make(request: Request) -> Response:
             try:
                 return handler(request)
             except Exception as exc:
                 return failure(exc, api=api, resource=resource)
+
+        def run(request: Request) -> Response:
+            return answers.get((request.url.path, request.url.query), lambda: make(request))
 
         return run
 
@@ -134,7 +150,7 @@ def create_app(db: Path, *, loopback_only: bool = True) -> Guard:
         number = positive("search", "page", args.pop("page", None), 1)
         pairs = pages.items(args, SEARCH_PAGE_PARAMS)
         kb = library.kb()
-        infos = kb.documents(where=where(args))
+        infos = facet_docs(args)
         context: dict[str, Any] = {
             "title": "搜索",
             "args": args,
@@ -169,7 +185,7 @@ def create_app(db: Path, *, loopback_only: bool = True) -> Guard:
     def docs_page(request: Request) -> Response:
         endpoint = ENDPOINTS["docs"]
         args = endpoint.args(request.query_params.multi_items())
-        infos = endpoint.call(library.kb(), args)
+        infos = facet_docs(args)  # what endpoint.call gives: kb.documents(where=…)
         pairs = pages.items(args, FILTER_NAMES)
         return page(
             "docs.html",

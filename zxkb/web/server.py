@@ -76,7 +76,7 @@ class _Server(uvicorn.Server):
                 signal.signal(sig, handler)
 
 
-def serve(db: Path, host: str, port: int, open_browser: bool, as_json: bool) -> int:
+def serve(db: Path, host: str, port: int, open_browser: bool, as_json: bool, cache_mb: float = 64) -> int:
     with KnowledgeBase(db):  # the CLI's errors for a missing, damaged or old database, before listening
         pass
     loopback = is_loopback(host)
@@ -87,7 +87,7 @@ def serve(db: Path, host: str, port: int, open_browser: bool, as_json: bool) -> 
         )
     sock = listen(host, port)
     url = address(host, sock)
-    app = create_app(db, loopback_only=loopback)
+    app = create_app(db, loopback_only=loopback, cache_mb=cache_mb)
     config = uvicorn.Config(
         app, log_level="warning", access_log=False, lifespan="off", server_header=False, timeout_graceful_shutdown=3
     )
@@ -103,6 +103,8 @@ def serve(db: Path, host: str, port: int, open_browser: bool, as_json: bool) -> 
         threading.Thread(target=_open_when_ready, args=(server, url), daemon=True).start()
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # Ctrl-C before uvicorn took the signal over: stopping all the same
+        pass
     finally:
         sock.close()
     message("zxkb serve: stopped")

@@ -78,15 +78,16 @@ def main() -> None:
 
     process, url = start(args.db, args.cache_mb)
     parts = urlsplit(url)
-    assert parts.hostname == "127.0.0.1", url  # loopback only
+    host = parts.hostname or ""
+    assert host == "127.0.0.1", url  # loopback only
     try:
-        first = http.client.HTTPConnection(parts.hostname, parts.port, timeout=args.timeout)
+        first = http.client.HTTPConnection(host, parts.port, timeout=args.timeout)
         first.request("GET", "/api/docs")
         docs = json.loads(first.getresponse().read())
         first.close()
         doc_ids = [d["id"] for d in docs if d["copy_of"] is None][:: max(1, len(docs) // 8)][:8]
         mix = [(kind, quote(path, safe="/?=&%")) for kind, path in urls(doc_ids)]
-        warm = http.client.HTTPConnection(parts.hostname, parts.port, timeout=args.timeout)
+        warm = http.client.HTTPConnection(host, parts.port, timeout=args.timeout)
         for _, path in [] if args.no_warm else mix:  # each URL once, not timed
             warm.request("GET", path)
             warm.getresponse().read()
@@ -99,7 +100,7 @@ def main() -> None:
 
         def client() -> None:
             nonlocal sent
-            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=args.timeout)
+            conn = http.client.HTTPConnection(host, parts.port, timeout=args.timeout)
             while True:
                 with lock:
                     if sent >= args.requests:
@@ -114,7 +115,7 @@ def main() -> None:
                     status = response.status
                 except OSError:
                     conn.close()
-                    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=args.timeout)
+                    conn = http.client.HTTPConnection(host, parts.port, timeout=args.timeout)
                     status = 0
                 elapsed = time.perf_counter() - t0
                 with lock:

@@ -22,6 +22,8 @@ from zxkb.errors import UsageError, ZxkbError
 from zxkb.render.output import message
 from zxkb.web.app import create_app
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
 
 def is_loopback(host: str) -> bool:
     if host == "localhost":
@@ -67,8 +69,7 @@ class _Server(uvicorn.Server):
         if threading.current_thread() is not threading.main_thread():
             yield
             return
-        handled = (signal.SIGINT, signal.SIGTERM)
-        original = {sig: signal.signal(sig, self.handle_exit) for sig in handled}
+        original = {sig: signal.signal(sig, self.handle_exit) for sig in STOP_SIGNALS}
         try:
             yield
         finally:
@@ -92,6 +93,8 @@ def serve(db: Path, host: str, port: int, open_browser: bool, as_json: bool, cac
         app, log_level="warning", access_log=False, lifespan="off", server_header=False, timeout_graceful_shutdown=3
     )
     server = _Server(config)
+    # from here on Ctrl-C (or SIGTERM) stops the server, even before it has started
+    original = {sig: signal.signal(sig, server.handle_exit) for sig in STOP_SIGNALS}
     if as_json:
         import json
 
@@ -103,10 +106,10 @@ def serve(db: Path, host: str, port: int, open_browser: bool, as_json: bool, cac
         threading.Thread(target=_open_when_ready, args=(server, url), daemon=True).start()
     try:
         server.run(sockets=[sock])
-    except KeyboardInterrupt:  # Ctrl-C before uvicorn took the signal over: stopping all the same
-        pass
     finally:
         sock.close()
+        for sig, handler in original.items():
+            signal.signal(sig, handler)
     message("zxkb serve: stopped")
     sys.stdout.flush()
     return 0

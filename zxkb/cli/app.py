@@ -342,32 +342,15 @@ def mcp_(
 
 @app.command()
 def serve(
-    host: Annotated[
-        str,
-        typer.Option(
-            "--host", help="Address to listen on; another than 127.0.0.1 lets other machines in (a warning says so)."
-        ),
-    ] = "127.0.0.1",
-    port: Annotated[
-        int, typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on; 0 takes a free one.")
-    ] = 8765,
-    open_browser: Annotated[
-        bool, typer.Option("--open", help="Open the page in the web browser once it answers.")
-    ] = False,
-    cache_mb: Annotated[
-        float,
-        typer.Option(
-            "--cache-mb", min=0, help="Keep up to this many MB of answers while the database is unchanged; 0: none."
-        ),
-    ] = 64,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (not loopback: a warning).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port; 0 takes a free one.")] = 8765,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in the web browser.")] = False,
+    cache_mb: Annotated[float, typer.Option("--cache-mb", min=0, help="MB of answers kept; 0: none.")] = 64,
     db: DbOption = None,
-    json: Annotated[
-        bool, typer.Option("--json", help='Print the address as JSON ({"url": …, "db": …}) instead of plain text.')
-    ] = False,
+    json: Annotated[bool, typer.Option("--json", help='Print the address as JSON: {"url", "db"}.')] = False,
 ) -> Command:
-    """A local web page over the knowledge base, read-only, until Ctrl-C: search with facets, the
-    report reader with its outline, the documents, and a JSON API equal to --json
-    (/api/search?q=…). Needs the web extra: pip install 'zxkb[web]'."""
+    """A local web page over the knowledge base, read-only, until Ctrl-C: search with facets, the reader,
+    the documents, and a JSON API equal to --json (/api/search?q=…). Needs: pip install 'zxkb[web]'."""
     return partial(commands.serve, host=host, port=port, open_browser=open_browser, cache_mb=cache_mb, db=db, json=json)
 
 

@@ -60,8 +60,13 @@ def hostile_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def web_db(tmp_path_factory: pytest.TempPathFactory, hostile_file: Path) -> Path:
-    db = tmp_path_factory.mktemp("web") / "web.db"
-    ingest(db, *REPORTS, hostile_file)
+    """The reports, the hostile one, and a copy of the seed from another source (a web page's
+    line before it), which the archive takes for the same report."""
+    folder = tmp_path_factory.mktemp("web")
+    copy = folder / "copy-of-seed.txt"
+    copy.write_text("来源：株洲政协网\n\n" + SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    db = folder / "web.db"
+    ingest(db, *REPORTS, hostile_file, copy)
     return db
 
 

@@ -30,7 +30,7 @@ from starlette.staticfiles import StaticFiles
 
 from zxkb.api import KnowledgeBase
 from zxkb.errors import NotFound, ZxkbError, user_error
-from zxkb.models import DocInfo
+from zxkb.models import DocInfo, Selection
 from zxkb.web import pages
 from zxkb.web import reader as reader_view
 from zxkb.web.cache import Cache
@@ -41,6 +41,7 @@ from zxkb.web.params import Param, parse, positive
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 PAGE_SIZE_MAX = 100  # hits on one page: limit=0 (every hit) pages by this many
+DOCS_PER_PAGE = 200
 MAX_ID = 2**63 - 1
 SEARCH_PAGE_PARAMS = ("q", *FILTER_NAMES, "section", "limit", "all", "fuzzy")
 
@@ -71,6 +72,7 @@ def templates() -> Environment:
         url=pages.url,
         with_value=pages.with_value,
         without_value=pages.without_value,
+        without_name=pages.without_name,
         TYPE_NAMES=pages.TYPE_NAMES,
         LEVEL_NAMES=pages.LEVEL_NAMES,
         KIND_NAMES=pages.KIND_NAMES,
@@ -87,12 +89,13 @@ def create_app(db: Path, *, loopback_only: bool = True, cache_mb: float = 64) ->
     answers: Cache[Response] = Cache(
         db, int(cache_mb * 2**20), size_of=lambda r: len(r.body) + 512, keep=lambda r: r.status_code < 500
     )
-    documents: Cache[list[DocInfo]] = Cache(db, 64)  # entries: the facets of 64 filters
+    documents: Cache[tuple[list[DocInfo], Selection]] = Cache(db, 64)  # entries: the facets of 64 filters
 
-    def facet_docs(args: dict[str, Any]) -> list[DocInfo]:
-        """The documents of the reports the filters choose, for the facets' counts."""
+    def facet_docs(args: dict[str, Any]) -> tuple[list[DocInfo], Selection]:
+        """The documents of the reports the filters choose, for the facets' counts, and the filters as read."""
         chosen = where(args)
-        return documents.get(chosen, lambda: library.kb().documents(where=chosen))
+        kb = library.kb()
+        return documents.get(chosen, lambda: (kb.documents(where=chosen), kb.select(chosen)))
 
     def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
         """A template rendered; a page that draws a chart (context["chart"]) allows ECharts' style attributes."""
@@ -148,14 +151,14 @@ def create_app(db: Path, *, loopback_only: bool = True, cache_mb: float = 64) ->
             items = [(k, v) for k, v in items if k != "q"]
         args = parse("search", endpoint.params[1:] if not queried else endpoint.params, items, ("page",))
         number = positive("search", "page", args.pop("page", None), 1)
-        pairs = pages.items(args, SEARCH_PAGE_PARAMS)
+        pairs = pages.items(args, SEARCH_PAGE_PARAMS, {p.name: p.default for p in endpoint.params})
         kb = library.kb()
-        infos = facet_docs(args)
+        infos, chosen = facet_docs(args)
         context: dict[str, Any] = {
             "title": "搜索",
             "args": args,
             "pairs": pairs,
-            "facets": pages.facets(infos, args, copies=args["copies"]),
+            "facets": pages.facets(infos, chosen, copies=args["copies"]),
             "result": None,
         }
         if queried:
@@ -184,16 +187,19 @@ def create_app(db: Path, *, loopback_only: bool = True, cache_mb: float = 64) ->
 
     def docs_page(request: Request) -> Response:
         endpoint = ENDPOINTS["docs"]
-        args = endpoint.args(request.query_params.multi_items())
-        infos = facet_docs(args)  # what endpoint.call gives: kb.documents(where=…)
-        pairs = pages.items(args, FILTER_NAMES)
+        args = endpoint.args(request.query_params.multi_items(), ("page",))
+        number = positive("docs", "page", args.pop("page", None), 1)
+        infos, chosen = facet_docs(args)  # what endpoint.call gives: kb.documents(where=…)
+        pairs = pages.items(args, FILTER_NAMES, {p.name: p.default for p in endpoint.params})
         return page(
             "docs.html",
             title="文档",
             args=args,
             pairs=pairs,
             docs=infos,
-            facets=pages.facets(infos, args),
+            shown=infos[(number - 1) * DOCS_PER_PAGE : number * DOCS_PER_PAGE],
+            pager=pages.pager(len(infos), number, DOCS_PER_PAGE, pairs, "/docs"),
+            facets=pages.facets(infos, chosen),
             chart=pages.year_chart(infos, pairs),
         )
 

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
-from zxkb.models import DocInfo, Hit, Paragraph
+from zxkb.models import DocInfo, Hit, Paragraph, Selection
 
 TYPE_NAMES = {
     "government": "政府工作报告",
@@ -55,12 +55,14 @@ def url(path: str, params: Iterable[tuple[str, Any]]) -> str:
     return f"{path}?{urlencode(pairs)}" if pairs else path
 
 
-def items(args: dict[str, Any], names: Sequence[str]) -> list[tuple[str, str]]:
-    """The parameters `names` of `args` that have a value, as URL pairs (a list
-    gives one pair a value; True is 1)."""
+def items(args: dict[str, Any], names: Sequence[str], defaults: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+    """The parameters `names` of `args` that have a value other than their default,
+    as URL pairs (a list gives one pair a value; True is 1)."""
     out: list[tuple[str, str]] = []
     for name in names:
         value = args.get(name)
+        if defaults and name in defaults and value == defaults[name]:
+            continue
         for v in value if isinstance(value, list) else [value]:
             if v not in (None, False, ""):
                 out.append((name, "1" if v is True else str(v)))
@@ -68,13 +70,23 @@ def items(args: dict[str, Any], names: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def with_value(pairs: list[tuple[str, str]], name: str, value: Any, *, replace: bool = False) -> list[tuple[str, str]]:
-    """`pairs` plus name=value (instead of its other values with `replace`), without page=."""
-    kept = [(k, v) for k, v in pairs if k != "page" and not (replace and k == name)]
-    return [*kept, (name, str(value))] if (name, str(value)) not in kept else kept
+    """`pairs` plus name=value (in place of its other values with `replace`), without page=."""
+    pair = (name, str(value))
+    kept = [(k, v) for k, v in pairs if k != "page"]
+    if replace and any(k == name for k, _ in kept):
+        first = next(i for i, (k, _) in enumerate(kept) if k == name)
+        rest = [(k, v) for k, v in kept[first + 1 :] if k != name]
+        return [*kept[:first], pair, *rest]
+    return [*kept, pair] if pair not in kept else kept
 
 
 def without_value(pairs: list[tuple[str, str]], name: str, value: Any) -> list[tuple[str, str]]:
     return [(k, v) for k, v in pairs if k != "page" and (k, v) != (name, str(value))]
+
+
+def without_name(pairs: list[tuple[str, str]], name: str) -> list[tuple[str, str]]:
+    """`pairs` without any value of `name` (a chosen facet, however it was typed)."""
+    return [(k, v) for k, v in pairs if k not in ("page", name)]
 
 
 def citation(p: Paragraph, page: int | None = None) -> str:
@@ -129,14 +141,25 @@ class Facet(NamedTuple):
     values: list[tuple[str, str, int, bool]]  # (value, shown as, count, chosen)
 
 
-def facets(infos: Sequence[DocInfo], chosen: dict[str, Any], *, copies: bool = False) -> list[Facet]:
+def chosen_values(chosen: Selection) -> dict[str, set[str]]:
+    """The facets' values the filters chose, as the library read them (`北京` is 北京市; a range of years none)."""
+    return {
+        "year": {str(a) for a, b in chosen.years if a == b},
+        "region": set(chosen.regions),
+        "type": set(chosen.types),
+        "level": set(chosen.levels),
+    }
+
+
+def facets(infos: Sequence[DocInfo], chosen: Selection, *, copies: bool = False) -> list[Facet]:
     """Reports per year, region, type and level among `infos` (each report once
     unless `copies`), the values chosen first."""
     reports = [d for d in infos if copies or d.copy_of is None]
+    picks = chosen_values(chosen)
     out = []
     for name, label, names in FACETS:
         counts = Counter(str(value) for d in reports if (value := getattr(d, name)) is not None)
-        picked = set(chosen.get(name) or ())
+        picked = picks[name]
         order = sorted(counts, reverse=True) if name == "year" else sorted(counts, key=lambda v: (-counts[v], v))
         values = [(v, names.get(v, v), counts[v], v in picked) for v in order]
         values.sort(key=lambda item: not item[3])

@@ -62,6 +62,30 @@ def test_fuzzy_paths_load_rapidfuzz_only_when_needed(tmp_path: object) -> None:
     assert _modules_after(["search", "远程协商", "--fuzzy", "--json"], db) == ["['rapidfuzz']"]
 
 
+WEB_STACK = ("starlette", "uvicorn", "jinja2", "markupsafe", "anyio", "h11", "httpx")
+
+
+def test_no_other_command_imports_the_web_stack(tmp_path: object) -> None:
+    """zxkb serve imports Starlette, uvicorn and Jinja2 inside its function: nothing else pays for them."""
+    db = str(tmp_path) + "/z.db"  # type: ignore[operator]
+    _modules_after(["ingest", "--json", str(SEED)], db)
+    for args in (
+        ["search", "远程协商", "--json"],
+        ["search", "远程协商"],
+        ["--help"],
+        ["docs", "--json"],
+        ["serve", "--help"],
+    ):
+        assert _modules_after(args, db, heavy=WEB_STACK) == ["[]"], args
+    # and serve does import them, so the check above can fail
+    code = (
+        "import sys\nfrom zxkb.web import app\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({WEB_STACK!r})))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert {"starlette", "jinja2", "markupsafe"} <= set(ast.literal_eval(result.stdout)), result.stderr
+
+
 def _commands() -> dict[str, typer.core.TyperCommand]:
     group = typer.main.get_command(app)
     return dict(group.commands)  # type: ignore[attr-defined]
@@ -81,6 +105,7 @@ def test_every_command_has_help_json_and_db() -> None:
         "upgrade",
         "completion",
         "mcp",
+        "serve",
     }
     for name, command in commands.items():
         assert command.help, name
@@ -175,7 +200,8 @@ def test_parsing_is_pure() -> None:
 
 
 def test_front_ends_hold_no_sql() -> None:
-    for path in [*(PACKAGE / "cli").glob("*.py"), *(PACKAGE / "render").glob("*.py"), *(PACKAGE / "mcp").glob("*.py")]:
+    front_ends = ("cli", "render", "mcp", "web")
+    for path in [p for folder in front_ends for p in (PACKAGE / folder).glob("*.py")]:
         text = path.read_text(encoding="utf-8")
         assert "import sqlite3" not in text and ".execute(" not in text, path
 
@@ -195,7 +221,7 @@ def test_shell_completion() -> None:
             [sys.executable, "-m", "zxkb", "completion", shell], capture_output=True, text=True, cwd=ROOT
         )
         assert result.returncode == 0 and "_ZXKB_COMPLETE" in result.stdout and marker in result.stdout, shell
-    env = {"PATH": "/usr/bin:/bin", "_ZXKB_COMPLETE": "complete_bash", "COMP_WORDS": "zxkb se", "COMP_CWORD": "1"}
+    env = {"PATH": "/usr/bin:/bin", "_ZXKB_COMPLETE": "complete_bash", "COMP_WORDS": "zxkb sea", "COMP_CWORD": "1"}
     words = subprocess.run([sys.executable, "-m", "zxkb"], capture_output=True, text=True, cwd=ROOT, env=env)
     assert words.stdout.split() == ["search"]
     env["COMP_WORDS"], env["COMP_CWORD"] = "zxkb search 协商 --d", "3"

@@ -28,6 +28,7 @@ from zxkb.models import (
     Kind,
     Outline,
     Paragraph,
+    Reading,
     ReportFilter,
     SearchResult,
     Selection,
@@ -88,6 +89,15 @@ def parse_kinds(names: Sequence[str] | None) -> tuple[Kind, ...]:
     if unknown:
         raise UsageError(f"unknown kind {unknown[0]!r}", f"kinds are {', '.join(KINDS)}")
     return tuple(kind for kind in KINDS if not names or kind in names)
+
+
+def highlight(text: str, query: str) -> list[tuple[int, int]]:
+    """Where the terms of `query` occur in `text` (original offsets, merged):
+    the spans a hit's highlights are cut from (zxkb.search.snippet)."""
+    from zxkb.search.query import parse_query
+    from zxkb.search.snippet import match_spans
+
+    return match_spans(text, parse_query(query).keys)
 
 
 MAX_LIMIT = 10**9  # a --limit beyond this is every hit
@@ -209,6 +219,22 @@ class KnowledgeBase:
 
         with failures.translated(self.path):
             return show.show(self.conn, ref, context)
+
+    def document(self, doc_id: int) -> Reading:
+        """One document whole: its metadata and copies, its outline and every
+        paragraph of every kind, in order (NotFound for an unknown id)."""
+        from zxkb.errors import NotFound
+        from zxkb.store import outline
+
+        with failures.translated(self.path):
+            infos = reads.documents(self.conn, reads.with_copies(self.conn, [doc_id]))
+            info = next((d for d in infos if d.id == doc_id), None)
+            if info is None:
+                raise NotFound(f"no document {doc_id}", "zxkb docs lists the documents with their ids")
+            tree = outline.outline(self.conn, [doc_id], None, copies=True)
+            paragraphs = tuple(reads.iter_paragraphs(self.conn, [doc_id], KINDS))
+        copies = tuple(d for d in infos if d.id != doc_id)
+        return Reading(info, copies, tree[0].sections if tree else (), paragraphs)
 
     def documents(self, *, where: ReportFilter | None = None) -> list[DocInfo]:
         """Every document with its report's identity, its copies and its counts;

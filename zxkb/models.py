@@ -246,6 +246,15 @@ class ShowResult(NamedTuple):
     context: tuple[Paragraph, ...]
 
 
+class Reading(NamedTuple):
+    """One document whole, as a reader shows it (zxkb serve: /doc/ID)."""
+
+    info: DocInfo
+    copies: tuple[DocInfo, ...]  # the other copies of its report, from other sources
+    sections: tuple[OutlineSection, ...]  # its outline
+    paragraphs: tuple[Paragraph, ...]  # every paragraph, of every kind, in order
+
+
 class IngestReport(NamedTuple):
     ingested: tuple[dict[str, object], ...]
     skipped: tuple[dict[str, object], ...]

@@ -16,6 +16,18 @@ import typer
 
 from zxkb import __version__
 from zxkb.cli import commands
+from zxkb.cli.options import (
+    CopiesOption,
+    DbOption,
+    DocOption,
+    JsonOption,
+    LevelOption,
+    RegionOption,
+    SectionOption,
+    SpeakerOption,
+    TypeOption,
+    YearOption,
+)
 
 Command = Callable[[], int]
 
@@ -28,45 +40,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="Database file. Default: $ZXKB_DB, else the per-user data folder.", show_default=False),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Write JSON to stdout (the README documents it).")]
-DocOption = Annotated[
-    list[str] | None,
-    typer.Option("--doc", "-d", help="Only this document: its id, or part of its title (repeatable)."),
-]
-YearOption = Annotated[
-    list[str] | None, typer.Option("--year", help="Only reports of this year or range: 2018, 2016-2020 (repeatable).")
-]
-RegionOption = Annotated[
-    list[str] | None,
-    typer.Option("--region", help="Only reports of this region: 湖南 or 湖南省, 株洲, 全国 (repeatable)."),
-]
-TypeOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--type",
-        help="Only reports of this type: government, cppcc, npc_resolution, party_congress, other (repeatable).",
-    ),
-]
-LevelOption = Annotated[
-    list[str] | None,
-    typer.Option("--level", help="Only reports of this level: national, province, city, county (repeatable)."),
-]
-SpeakerOption = Annotated[
-    list[str] | None, typer.Option("--speaker", help="Only reports made by this person: 李克强 (repeatable).")
-]
-CopiesOption = Annotated[
-    bool,
-    typer.Option("--copies", help="Every copy of a report stored from several sources (default: each report once)."),
-]
-SectionOption = Annotated[
-    str | None,
-    typer.Option("--section", "-s", help="Only this section and its subsections: 二, 二(一), 2 or 2.1."),
-]
 
 
 def _version(value: bool) -> None:
@@ -338,6 +311,20 @@ def mcp_(
     JSON-RPC on stdout (stdio: what desktop assistants start), logs on stderr. Needs the extra:
     pip install 'zxkb[mcp]'."""
     return partial(commands.mcp, http=http, port=port, db=db)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (not loopback: a warning).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port; 0 takes a free one.")] = 8765,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the page in the web browser.")] = False,
+    cache_mb: Annotated[float, typer.Option("--cache-mb", min=0, help="MB of answers kept; 0: none.")] = 64,
+    db: DbOption = None,
+    json: Annotated[bool, typer.Option("--json", help='Print the address as JSON: {"url", "db"}.')] = False,
+) -> Command:
+    """A local web page over the knowledge base, read-only, until Ctrl-C: search with facets, the reader,
+    the documents, and a JSON API equal to --json (/api/search?q=…). Needs: pip install 'zxkb[web]'."""
+    return partial(commands.serve, host=host, port=port, open_browser=open_browser, cache_mb=cache_mb, db=db, json=json)
 
 
 SHELLS = ("bash", "zsh", "fish")

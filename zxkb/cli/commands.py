@@ -206,3 +206,24 @@ def mcp(http: bool, port: int, db: Path | None) -> int:
             "pip install 'zxkb[mcp]'",
         ) from exc
     return server.run(path, http=http, port=port)
+
+
+WEB_STACK = ("starlette", "uvicorn", "jinja2")
+
+
+def serve(host: str, port: int, open_browser: bool, cache_mb: float, db: Path | None, json: bool) -> int:
+    """The web stack is imported here only: no other command pays for it."""
+    from zxkb.errors import UsageError
+    from zxkb.paths import database_path
+
+    try:
+        from zxkb.web import server
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").split(".")[0]
+        if not missing or missing == "zxkb":
+            raise
+        raise UsageError(
+            f"zxkb serve needs the web extra ({', '.join(WEB_STACK)}): {missing} is not installed",
+            "pip install 'zxkb[web]'",
+        ) from None
+    return server.serve(database_path(db), host, port, open_browser, json, cache_mb)

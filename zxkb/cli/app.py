@@ -15,7 +15,19 @@ from typing import Annotated
 import typer
 
 from zxkb import __version__
-from zxkb.cli import commands
+from zxkb.cli import analysis, commands
+from zxkb.cli.options import (
+    CopiesOption,
+    DbOption,
+    DocOption,
+    JsonOption,
+    LevelOption,
+    RegionOption,
+    SectionOption,
+    SpeakerOption,
+    TypeOption,
+    YearOption,
+)
 
 Command = Callable[[], int]
 
@@ -29,44 +41,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="Database file. Default: $ZXKB_DB, else the per-user data folder.", show_default=False),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Write JSON to stdout (the README documents it).")]
-DocOption = Annotated[
-    list[str] | None,
-    typer.Option("--doc", "-d", help="Only this document: its id, or part of its title (repeatable)."),
-]
-YearOption = Annotated[
-    list[str] | None, typer.Option("--year", help="Only reports of this year or range: 2018, 2016-2020 (repeatable).")
-]
-RegionOption = Annotated[
-    list[str] | None,
-    typer.Option("--region", help="Only reports of this region: 湖南 or 湖南省, 株洲, 全国 (repeatable)."),
-]
-TypeOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--type",
-        help="Only reports of this type: government, cppcc, npc_resolution, party_congress, other (repeatable).",
-    ),
-]
-LevelOption = Annotated[
-    list[str] | None,
-    typer.Option("--level", help="Only reports of this level: national, province, city, county (repeatable)."),
-]
-SpeakerOption = Annotated[
-    list[str] | None, typer.Option("--speaker", help="Only reports made by this person: 李克强 (repeatable).")
-]
-CopiesOption = Annotated[
-    bool,
-    typer.Option("--copies", help="Every copy of a report stored from several sources (default: each report once)."),
-]
-SectionOption = Annotated[
-    str | None,
-    typer.Option("--section", "-s", help="Only this section and its subsections: 二, 二(一), 2 or 2.1."),
-]
 
 
 def _version(value: bool) -> None:
@@ -189,6 +163,12 @@ def search(
     explain: Annotated[
         bool, typer.Option("--explain", help="Show how each hit's score is made: each signal's part.")
     ] = False,
+    count_by: Annotated[
+        str | None,
+        typer.Option(
+            "--count-by", help="Instead of hits, how many paragraphs each year (or region, type, speaker, doc) holds."
+        ),
+    ] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> Command:
@@ -208,6 +188,7 @@ def search(
         explain=explain,
         db=db,
         json=json,
+        count_by=count_by,
     )
 
 
@@ -339,6 +320,9 @@ def mcp_(
     pip install 'zxkb[mcp]'."""
     return partial(commands.mcp, http=http, port=port, db=db)
 
+app.command()(analysis.trend)
+app.command()(analysis.compare)
+app.command()(analysis.track)
 
 SHELLS = ("bash", "zsh", "fish")
 

@@ -119,8 +119,11 @@ def search(
     explain: bool,
     db: Path | None,
     json: bool,
+    count_by: str | None = None,
 ) -> int:
     chosen = where.report_filter()
+    if count_by is not None:
+        return _facets(" ".join(query), count_by, chosen, section, all_kinds, fuzzy, db, json)
     with knowledge_base(db) as kb:
         kinds = ALL_KINDS if all_kinds else DEFAULT_KINDS
         text = " ".join(query)
@@ -139,6 +142,20 @@ def search(
         out.message(f"Hint: {hint}")
     out.result("search", result)
     return 0 if result.total else 1  # partial hits alone: nothing found
+
+
+def _facets(
+    text: str, by: str, chosen: ReportFilter, section: str | None, all_kinds: bool, fuzzy: bool, db: Path | None, json: bool
+) -> int:
+    from zxkb.errors import UsageError
+
+    for given, name in ((section is not None, "--section"), (all_kinds, "--all"), (fuzzy, "--fuzzy")):
+        if given:
+            raise UsageError(f"--count-by counts the body paragraphs of whole reports: not with {name}", "leave it out")
+    with knowledge_base(db) as kb:
+        result = kb.facets(text, by=by, where=chosen)
+    Output(json).result("facets", result)
+    return 0 if result.total else 1
 
 
 def fuzzy(term: str, limit: int, where: Where, min_score: float, db: Path | None, json: bool) -> int:
@@ -206,3 +223,32 @@ def mcp(http: bool, port: int, db: Path | None) -> int:
             "pip install 'zxkb[mcp]'",
         ) from exc
     return server.run(path, http=http, port=port)
+
+# --- across the archive ----------------------------------------------------------
+
+
+def trend(
+    terms: list[str],
+    by: str,
+    where: Where,
+    refs: int,
+    kwic: bool,
+    width: int,
+    csv: bool,
+    db: Path | None,
+    json: bool,
+) -> int:
+    from zxkb.errors import UsageError
+
+    if csv and json:
+        raise UsageError("--csv and --json are two formats: choose one", "zxkb trend TERM --csv > counts.csv")
+    chosen = where.report_filter()
+    with knowledge_base(db) as kb:
+        result = kb.trend(terms, by=by, where=chosen, refs=refs, kwic=kwic, width=width)
+    if csv:
+        from zxkb.render import tabular
+
+        tabular.trend(result)
+    else:
+        Output(json).result("trend", result)
+    return 0 if any(c.occurrences for b in result.buckets for c in b.counts) else 1

@@ -22,6 +22,7 @@ from rich.text import Text
 
 from zxkb.models import (
     DocInfo,
+    FacetResult,
     FuzzyResult,
     Hit,
     IngestReport,
@@ -30,6 +31,7 @@ from zxkb.models import (
     Paragraph,
     SearchResult,
     ShowResult,
+    TrendResult,
     UpgradeReport,
 )
 from zxkb.render.safe import printable
@@ -362,3 +364,18 @@ def ingest(report: IngestReport) -> None:
         _print(err, [_ref("Error: ", "red"), _text(f"{item['source']}: {item['error']}")], hang="    ")
         if item.get("hint"):
             _print(err, [_text(f"Hint: {item['hint']}")], hang="    ")
+
+
+# --- across the archive: drawn by zxkb.render.charts ------------------------------
+
+
+def trend(result: TrendResult) -> None:
+    from zxkb.render import charts
+
+    charts.trend(result)
+
+
+def facets(result: FacetResult) -> None:
+    from zxkb.render import charts
+
+    charts.facets(result)

@@ -10,6 +10,7 @@ from typing import Any
 
 from zxkb.models import (
     DocInfo,
+    FacetResult,
     FuzzyResult,
     Hit,
     IngestReport,
@@ -20,6 +21,7 @@ from zxkb.models import (
     SearchResult,
     Selection,
     ShowResult,
+    TrendResult,
     UpgradeReport,
 )
 
@@ -194,4 +196,48 @@ def ingest(report: IngestReport) -> dict[str, Any]:
         "skipped": list(report.skipped),
         "errors": list(report.errors),
         "missing": list(report.missing),
+    }
+
+
+# --- across the archive ----------------------------------------------------------
+
+
+def trend(result: TrendResult) -> dict[str, Any]:
+    def count(c: Any) -> dict[str, Any]:
+        out = {
+            "term": c.term,
+            "reports": c.reports,
+            "paragraphs": c.paragraphs,
+            "occurrences": c.occurrences,
+            "per_10k": c.per_10k,
+            "refs": list(c.refs),
+        }
+        if result.kwic:
+            out["kwic"] = [line._asdict() for line in c.kwic]
+        return out
+
+    return {
+        "terms": list(result.terms),
+        "by": result.by,
+        "filters": filters(result.filters),
+        "buckets": [
+            {
+                "key": b.key,
+                "label": b.label,
+                "reports": b.reports,
+                "chars": b.chars,
+                "counts": [count(c) for c in b.counts],
+            }
+            for b in result.buckets
+        ],
+    }
+
+
+def facets(result: FacetResult) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "by": result.by,
+        "total": result.total,
+        "filters": filters(result.filters),
+        "buckets": [{"key": b.key, "label": b.label, "count": b.count} for b in result.buckets],
     }

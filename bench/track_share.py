@@ -29,7 +29,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     with KnowledgeBase(args.db) as kb:
-        docs = [d for d in kb.documents(where=ReportFilter(regions=(args.region,), types=(args.type,))) if d.copy_of is None]
+        docs = [
+            d for d in kb.documents(where=ReportFilter(regions=(args.region,), types=(args.type,))) if d.copy_of is None
+        ]
         rows: list[tuple[int, int, PlanItem, str, str]] = []
         total: Counter[str] = Counter()
         print("| year | doc | next | plan items | reported | mentioned | not_found | reported or mentioned |")

@@ -22,6 +22,7 @@ from zxkb.errors import UsageError
 from zxkb.models import (
     INDEXED,
     KINDS,
+    CompareResult,
     DocInfo,
     FacetResult,
     FuzzyResult,
@@ -267,6 +268,16 @@ class KnowledgeBase:
 
         with failures.translated(self.path):
             return facets.facets(self.conn, query, by=by, where=where)
+
+    def compare(self, left: ReportFilter, right: ReportFilter, *, limit: int = 20) -> CompareResult:
+        """Report A (the reports `left` names) against report B (`right`): the
+        terms that rose, fell, appeared and disappeared, ranked by log-likelihood
+        (G2), `limit` of each (0: all); for two reports, their sections and
+        initiatives matched: kept, new in B, dropped from A (zxkb.analysis.compare)."""
+        from zxkb.analysis import compare
+
+        with failures.translated(self.path):
+            return compare.compare(self.conn, left, right, limit=limit)
 
     def track(self, doc: str, *, evidence: int = 3) -> TrackResult:
         """A report's plan for the year ahead, each item matched against the

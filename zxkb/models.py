@@ -339,3 +339,48 @@ class TrackResult(NamedTuple):
     plan_sections: tuple[str, ...] = ()  # the sections read as the plan
     review_sections: tuple[str, ...] = ()  # the next report's sections read as its review (none: all of it)
     expected: str = ""  # the report sought as the next one: government/全国/2017
+
+
+class KeyTerm(NamedTuple):
+    """A term of zxkb compare, counted on each side: body paragraphs holding it
+    (as search --count-by counts them), occurrences and occurrences per 10,000
+    characters of the side's body text; `score` the keyness (G2)."""
+
+    term: str
+    left_count: int
+    left_occurrences: int
+    left_per_10k: float
+    right_count: int
+    right_occurrences: int
+    right_per_10k: float
+    score: float
+
+
+class KeptItem(NamedTuple):
+    left: str  # ref in report A
+    right: str  # ref in report B
+    similarity: float  # 0..1 (cosine of their weighted terms; 1 for the same text)
+    kind: str  # section or initiative
+
+
+class CompareSide(NamedTuple):
+    filters: Selection
+    docs: tuple[int, ...]
+    paragraphs: int  # body paragraphs
+    chars: int  # characters of their text
+    title: str | None  # the report's title and year, when the side is one report
+
+
+class CompareResult(NamedTuple):
+    left: CompareSide
+    right: CompareSide
+    statistic: str
+    rising: tuple[KeyTerm, ...]
+    falling: tuple[KeyTerm, ...]
+    new: tuple[KeyTerm, ...]
+    gone: tuple[KeyTerm, ...]
+    kept: tuple[KeptItem, ...]
+    new_items: tuple[str, ...]  # refs of B's sections and initiatives without a match in A
+    dropped_items: tuple[str, ...]  # refs of A's without a match in B
+    titles: dict[str, str]  # ref -> its title, for every ref above
+    paired: bool  # two reports: initiatives were matched

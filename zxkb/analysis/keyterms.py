@@ -20,7 +20,9 @@ from collections.abc import Container, Iterable, Mapping
 MAX_TERM = 10  # characters: longer vocabulary terms are titles and quotations
 _RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffa-z0-9]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[%‰]|(?:万亿|亿|万|千)?(?:元|吨|人|户|公里|千瓦|平方米|立方米|亩|公顷|套|所|个|项|家|座|辆|台|头|件|次|名))")
+_NUMBER = re.compile(
+    r"\d+(?:\.\d+)?(?:[%‰]|(?:万亿|亿|万|千)?(?:元|吨|人|户|公里|千瓦|平方米|立方米|亩|公顷|套|所|个|项|家|座|辆|台|头|件|次|名))"
+)
 NUMBER_WEIGHT = 2.0  # a number shared by a plan and a review is a strong sign, but numbers repeat by chance too
 
 

@@ -20,6 +20,8 @@ def _flat(text: str) -> str:
 def lines(ref: str, text: str, counter: Counter, width: int = DEFAULT_WIDTH) -> list[Concordance]:
     """The occurrences of `counter`'s keys in `text` (the paragraph `ref`), in order."""
     return [
-        Concordance(ref, _flat(text[max(0, start - width) : start]), _flat(text[start:end]), _flat(text[end : end + width]))
+        Concordance(
+            ref, _flat(text[max(0, start - width) : start]), _flat(text[start:end]), _flat(text[end : end + width])
+        )
         for start, end in counter.spans(text)
     ]

@@ -69,12 +69,24 @@ def _composes() -> frozenset[str]:
     return frozenset(_chars(_classes()["composes"])) | frozenset(_chars(_classes()["composing"]))
 
 
+@lru_cache(maxsize=1)
+def _changed_by_char() -> dict[str, frozenset[str]]:
+    """Character -> the characters of _changed() that are it or fold into something holding it."""
+    out: dict[str, set[str]] = {}
+    for c, folded in _changed():
+        for ch in {c, *folded}:
+            out.setdefault(ch, set()).add(c)
+    return {ch: frozenset(cs) for ch, cs in out.items()}
+
+
 def unsafe_chars(keys: Iterable[str]) -> str:
     """The characters whose presence in a text may make its folded text hold
     another number of occurrences of `keys` (folded) than the text itself."""
     held = set("".join(keys))
     out = set(_chars(_classes()["dropped"]))
-    out.update(c for c, folded in _changed() if c in held or not held.isdisjoint(folded))
+    index = _changed_by_char()
+    for ch in held:
+        out.update(index.get(ch, ()))
     if not held.isdisjoint(_composes()):
         out.update(_chars(_classes()["composing"]))
     return "".join(sorted(out))
@@ -94,6 +106,11 @@ def _char_class(chars: str) -> str:
     return "[" + "".join(items) + "]"
 
 
+@lru_cache(maxsize=256)
+def _unsafe_pattern(keys: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(_char_class(unsafe_chars(keys)))
+
+
 class Counter:
     """Counts the occurrences of folded `keys` in paragraphs' stored text, by
     the rule of the module docstring."""
@@ -102,7 +119,7 @@ class Counter:
         self.keys = tuple(sorted({k for k in keys if k}, key=lambda k: (-len(k), k)))
         if not self.keys:
             raise ValueError("no key to count")
-        self.unsafe = re.compile(_char_class(unsafe_chars(self.keys)))
+        self.unsafe = _unsafe_pattern(self.keys)
         self.pattern = re.compile("|".join(map(re.escape, self.keys)))
         self.folds = 0  # paragraphs that had to be folded (for the benchmark)
 

@@ -71,7 +71,7 @@ def _read(conn: sqlite3.Connection, doc_id: int) -> tuple[list[plans.Section], l
     return sections, items
 
 
-def _vocabulary(conn: sqlite3.Connection, a: int, b: int) -> frozenset[str]:
+def vocabulary(conn: sqlite3.Connection, a: int, b: int) -> frozenset[str]:
     """The terms either document has in the vocabulary, those worth matching on."""
     ids = set(terms.document_terms(conn, a)) | set(terms.document_terms(conn, b))
     return frozenset(term for term, _ in stats.vocabulary(conn, ids).values() if keyterms.usable(term))
@@ -140,7 +140,7 @@ def track(conn: sqlite3.Connection, doc: str, *, evidence: int = EVIDENCE) -> Tr
     next_sections, next_items = _read(conn, nxt.id)
     next_kinds = plans.parts(next_sections, nxt.year)
     review, found_in = plans.review_items(next_items, next_kinds)
-    vocabulary = _vocabulary(conn, report.id, nxt.id)
+    vocab = vocabulary(conn, report.id, nxt.id)
     plan_texts = [textnorm.fold(i.text) for i in items]
     in_plan: dict[str, float] = {}  # a term's specificity among the plan report's paragraphs
     by_pid = {i.pid: i for i in review}
@@ -148,7 +148,7 @@ def track(conn: sqlite3.Connection, doc: str, *, evidence: int = EVIDENCE) -> Tr
     ranges = _ranges(review)
     out = []
     for item in planned:
-        keys = _keys(item, vocabulary)
+        keys = _keys(item, vocab)
         for k in keys:
             if k not in in_plan:
                 in_plan[k] = keyterms.specificity(len(plan_texts), sum(1 for t in plan_texts if k in t))

@@ -42,7 +42,6 @@ app = typer.Typer(
 )
 
 
-
 def _version(value: bool) -> None:
     if value:
         print(f"zxkb {__version__}")
@@ -319,6 +318,7 @@ def mcp_(
     JSON-RPC on stdout (stdio: what desktop assistants start), logs on stderr. Needs the extra:
     pip install 'zxkb[mcp]'."""
     return partial(commands.mcp, http=http, port=port, db=db)
+
 
 app.command()(analysis.trend)
 app.command()(analysis.compare)

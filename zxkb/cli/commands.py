@@ -145,7 +145,14 @@ def search(
 
 
 def _facets(
-    text: str, by: str, chosen: ReportFilter, section: str | None, all_kinds: bool, fuzzy: bool, db: Path | None, json: bool
+    text: str,
+    by: str,
+    chosen: ReportFilter,
+    section: str | None,
+    all_kinds: bool,
+    fuzzy: bool,
+    db: Path | None,
+    json: bool,
 ) -> int:
     from zxkb.errors import UsageError
 
@@ -224,6 +231,7 @@ def mcp(http: bool, port: int, db: Path | None) -> int:
         ) from exc
     return server.run(path, http=http, port=port)
 
+
 # --- across the archive ----------------------------------------------------------
 
 
@@ -252,3 +260,44 @@ def trend(
     else:
         Output(json).result("trend", result)
     return 0 if any(c.occurrences for b in result.buckets for c in b.counts) else 1
+
+
+def _merged(shared: Where, side: Where) -> Where:
+    """One side of compare: its own filters and the shared ones."""
+
+    def both(a: list[str] | None, b: list[str] | None) -> list[str] | None:
+        return [*(a or []), *(b or [])] or None
+
+    return Where(
+        both(shared.doc, side.doc),
+        both(shared.year, side.year),
+        both(shared.region, side.region),
+        both(shared.type, side.type),
+        both(shared.level, side.level),
+        both(shared.speaker, side.speaker),
+        shared.copies,
+    )
+
+
+def compare(where: Where, left: Where, right: Where, limit: int, db: Path | None, json: bool) -> int:
+    a, b = _merged(where, left).report_filter(), _merged(where, right).report_filter()
+    with knowledge_base(db) as kb:
+        result = kb.compare(a, b, limit=limit)
+    Output(json).result("compare", result)
+    return 0 if result.rising or result.falling or result.new or result.gone or result.kept else 1
+
+
+def track(doc: str, evidence: int, db: Path | None, json: bool) -> int:
+    with knowledge_base(db) as kb:
+        result = kb.track(doc, evidence=evidence)
+    out = Output(json)
+    out.result("track", result)
+    if result.next is None:
+        from zxkb.errors import NoSuccessor
+
+        raise NoSuccessor(
+            f"the next report after {result.doc} ({result.expected}: same type and region, the year after)"
+            " is not in the knowledge base",
+            "ingest it, then run zxkb track again (zxkb docs lists what is stored)",
+        )
+    return 0 if any(p.status != "not_found" for p in result.plans) else 1

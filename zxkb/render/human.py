@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from zxkb.models import (
+    CompareResult,
     DocInfo,
     FacetResult,
     FuzzyResult,
@@ -31,6 +32,7 @@ from zxkb.models import (
     Paragraph,
     SearchResult,
     ShowResult,
+    TrackResult,
     TrendResult,
     UpgradeReport,
 )
@@ -379,3 +381,15 @@ def facets(result: FacetResult) -> None:
     from zxkb.render import charts
 
     charts.facets(result)
+
+
+def compare(result: CompareResult) -> None:
+    from zxkb.render import analysis
+
+    analysis.compare(result)
+
+
+def track(result: TrackResult) -> None:
+    from zxkb.render import analysis
+
+    analysis.track(result)

@@ -81,6 +81,9 @@ def test_every_command_has_help_json_and_db() -> None:
         "upgrade",
         "completion",
         "mcp",
+        "trend",
+        "compare",
+        "track",
     }
     for name, command in commands.items():
         assert command.help, name

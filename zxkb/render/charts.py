@@ -15,6 +15,7 @@ from rich.text import Text
 from zxkb.models import Concordance, FacetResult, TermCount, TrendBucket, TrendResult
 from zxkb.render.human import MATCH_STYLE, _err, _out, _print, _text
 from zxkb.render.safe import printable
+from zxkb.render.wrap import wrap
 
 COLOURS = ("cyan", "magenta", "yellow", "green", "blue", "red")
 FILLS = ("█", "▓", "▒", "░")  # the first is drawn to an eighth of a cell, the others to a cell
@@ -26,6 +27,12 @@ FIGURES = 25  # cells: `12345 ¶ 123456 ×  123.45`
 
 def _width(console: Console) -> int:
     return console.width if console.is_terminal else PIPE_WIDTH
+
+
+def note(out: Console, text: str, width: int, style: str = "dim", hang: str = "") -> None:
+    """A line of prose under a chart, wrapped to the chart's width (a pipe's too)."""
+    for line in wrap([(printable(text), style, True)], width, hang=hang, width_of=cell_len):
+        out.print(Text("".join(part for part, _ in line), style=style), soft_wrap=True)
 
 
 def fit(text: str, cells: int) -> str:
@@ -101,8 +108,8 @@ def trend(result: TrendResult) -> None:
     top = max((c.per_10k for b in result.buckets for c in b.counts), default=0.0)
     out.print(_legend(result), soft_wrap=True)
     within = f" · {result.filters.described()}" if result.filters.filtered else ""
-    note = f"by {result.by}{within} · ¶ paragraphs · × occurrences · per 10,000 characters of body text"
-    _print(out, [_text(note, "dim")])
+    said = f"by {result.by}{within} · ¶ paragraphs · × occurrences · per 10,000 characters of body text"
+    note(out, said, width)
     label = {b.key: k for b, k in zip(result.buckets, keys, strict=True)}
     for run in _runs(result.buckets, result.by):
         first = run[0]
@@ -122,10 +129,10 @@ def trend(result: TrendResult) -> None:
             if c.refs:
                 refs = Text(" " * (key_cells + 2)) + Text("refs " + " ".join(c.refs), style="magenta dim")
                 out.print(refs, soft_wrap=True)
-    _summary(out, result)
+    _summary(out, result, width)
 
 
-def _summary(out: Console, result: TrendResult) -> None:
+def _summary(out: Console, result: TrendResult, width: int) -> None:
     reports = sum(b.reports for b in result.buckets)
     for i, term in enumerate(result.terms):
         counts = [b.counts[i] for b in result.buckets]
@@ -134,8 +141,8 @@ def _summary(out: Console, result: TrendResult) -> None:
             f"{term}: {sum(c.occurrences for c in counts)} occurrences in {sum(c.paragraphs for c in counts)}"
             f" paragraphs of {with_it} of {reports} reports"
         )
-        _print(out, [(FILLS[i % len(FILLS)] + " ", COLOURS[i % len(COLOURS)], False), _text(text, "dim")])
-    _print(out, [_text("--refs N lists the paragraphs behind each figure; --kwic shows every occurrence", "dim")])
+        note(out, f"{FILLS[i % len(FILLS)]} {text}", width, COLOURS[i % len(COLOURS)], hang="  ")
+    note(out, "--refs N lists the paragraphs behind each figure; --kwic shows every occurrence", width)
 
 
 def concordance(result: TrendResult) -> None:
@@ -188,4 +195,4 @@ def facets(result: FacetResult) -> None:
         line.append(pad(bar(b.count, top, cells, 0), cells), style=COLOURS[0])
         line.append(f" {b.count:>7}")
         out.print(line, soft_wrap=True)
-    _print(out, [_text(f"{result.total} paragraphs in {len(result.buckets)} buckets, by {result.by}", "dim")])
+    note(out, f"{result.total} paragraphs in {len(result.buckets)} buckets, by {result.by}", width)

@@ -1,5 +1,5 @@
 """The SQL behind counting across reports (zxkb.analysis): the reports a
-selection holds with their size (doc_sizes, schema migration 7), and the body
+selection holds with their size (doc_sizes, schema migration 8), and the body
 paragraphs that match an index expression, with their text, read once each.
 
 Body paragraphs only, as search reads by default: a report's canonical copy

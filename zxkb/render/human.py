@@ -21,9 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from zxkb.models import (
-    CompareResult,
     DocInfo,
-    FacetResult,
     FuzzyResult,
     Hit,
     IngestReport,
@@ -32,8 +30,6 @@ from zxkb.models import (
     Paragraph,
     SearchResult,
     ShowResult,
-    TrackResult,
-    TrendResult,
     UpgradeReport,
 )
 from zxkb.render.safe import printable
@@ -366,30 +362,3 @@ def ingest(report: IngestReport) -> None:
         _print(err, [_ref("Error: ", "red"), _text(f"{item['source']}: {item['error']}")], hang="    ")
         if item.get("hint"):
             _print(err, [_text(f"Hint: {item['hint']}")], hang="    ")
-
-
-# --- across the archive: drawn by zxkb.render.charts ------------------------------
-
-
-def trend(result: TrendResult) -> None:
-    from zxkb.render import charts
-
-    charts.trend(result)
-
-
-def facets(result: FacetResult) -> None:
-    from zxkb.render import charts
-
-    charts.facets(result)
-
-
-def compare(result: CompareResult) -> None:
-    from zxkb.render import analysis
-
-    analysis.compare(result)
-
-
-def track(result: TrackResult) -> None:
-    from zxkb.render import analysis
-
-    analysis.track(result)

@@ -231,14 +231,14 @@ MIGRATIONS: tuple[str, ...] = (
     # zxkb.store.documents), so that an index hit maps to its document without
     # reading its row. Written with the document, filled here for those stored.
     """
-    CREATE TABLE doc_sizes (
+    CREATE TABLE IF NOT EXISTS doc_sizes (
         doc_id INTEGER PRIMARY KEY,  -- documents.id
         first_paragraph INTEGER,     -- paragraphs.id; NULL for a document without paragraphs
         last_paragraph INTEGER,
         paragraphs INTEGER NOT NULL, -- body paragraphs
         chars INTEGER NOT NULL       -- characters of the body paragraphs' text
     );
-    INSERT INTO doc_sizes(doc_id, first_paragraph, last_paragraph, paragraphs, chars)
+    INSERT OR REPLACE INTO doc_sizes(doc_id, first_paragraph, last_paragraph, paragraphs, chars)
     SELECT d.id, min(p.id), max(p.id), count(CASE WHEN p.kind = 'body' THEN 1 END),
            coalesce(sum(CASE WHEN p.kind = 'body' THEN length(p.text) END), 0)
     FROM documents d LEFT JOIN paragraphs p ON p.doc_id = d.id GROUP BY d.id;

@@ -106,6 +106,9 @@ def test_every_command_has_help_json_and_db() -> None:
         "completion",
         "mcp",
         "serve",
+        "trend",
+        "compare",
+        "track",
     }
     for name, command in commands.items():
         assert command.help, name

@@ -22,7 +22,9 @@ from zxkb.errors import UsageError
 from zxkb.models import (
     INDEXED,
     KINDS,
+    CompareResult,
     DocInfo,
+    FacetResult,
     FuzzyResult,
     IngestReport,
     Kind,
@@ -33,6 +35,8 @@ from zxkb.models import (
     SearchResult,
     Selection,
     ShowResult,
+    TrackResult,
+    TrendResult,
     UpgradeReport,
 )
 from zxkb.store import connection, failures, reads
@@ -257,6 +261,62 @@ class KnowledgeBase:
         return failures.translated_iter(
             self.path, reads.iter_paragraphs(self.conn, doc_ids, wanted, copies=chosen.copies)
         )
+
+    # --- across the archive (zxkb.analysis) -----------------------------------
+
+    def trend(
+        self,
+        terms: Sequence[str],
+        *,
+        by: str = "year",
+        where: ReportFilter | None = None,
+        refs: int = 0,
+        kwic: bool = False,
+        width: int = 15,
+    ) -> TrendResult:
+        """How often each term (a query of the search language) occurs per bucket
+        (`by`: year, region, type, speaker, doc) of the reports `where` names:
+        reports, paragraphs, occurrences and occurrences per 10,000 characters;
+        `refs` best paragraphs per bucket, and with `kwic` every occurrence with
+        `width` characters of context on each side (zxkb.analysis.trend)."""
+        from zxkb.analysis import trend
+
+        if width < 0:
+            raise UsageError(f"--width must be 0 or more, not {width}", "e.g. --width 15")
+        with failures.translated(self.path):
+            return trend.trend(self.conn, terms, by=by, where=where, refs=refs, kwic_width=width if kwic else None)
+
+    def facets(self, query: str, *, by: str = "year", where: ReportFilter | None = None) -> FacetResult:
+        """How many body paragraphs matching `query` each bucket (`by`: year,
+        region, type, speaker, doc) of the reports `where` names holds
+        (zxkb search --count-by; zxkb.analysis.facets)."""
+        from zxkb.analysis import facets
+
+        with failures.translated(self.path):
+            return facets.facets(self.conn, query, by=by, where=where)
+
+    def compare(self, left: ReportFilter, right: ReportFilter, *, limit: int = 20) -> CompareResult:
+        """Report A (the reports `left` names) against report B (`right`): the
+        terms that rose, fell, appeared and disappeared, ranked by log-likelihood
+        (G2), `limit` of each (0: all); for two reports, their sections and
+        initiatives matched: kept, new in B, dropped from A (zxkb.analysis.compare)."""
+        from zxkb.analysis import compare
+
+        with failures.translated(self.path):
+            return compare.compare(self.conn, left, right, limit=limit)
+
+    def track(self, doc: str, *, evidence: int = 3) -> TrackResult:
+        """A report's plan for the year ahead, each item matched against the
+        review part of the next report from the same issuer (same type and
+        region, the year after): reported, mentioned or not_found, with up to
+        `evidence` paragraphs each (zxkb.analysis.track). `next` is None when
+        that report is not stored."""
+        from zxkb.analysis import track
+
+        if evidence < 1:
+            raise UsageError(f"--evidence must be 1 or more, not {evidence}", "e.g. --evidence 3")
+        with failures.translated(self.path):
+            return track.track(self.conn, doc, evidence=evidence)
 
     # --- writing -----------------------------------------------------------
 

@@ -42,6 +42,12 @@ class NotFound(ZxkbError):
     """A document, section or paragraph named by the user does not exist."""
 
 
+class NoSuccessor(NotFound):
+    """zxkb track: the next report from the same issuer is not stored (exit 1: nothing found, as grep)."""
+
+    exit_code = 1
+
+
 class InputError(ZxkbError):
     """A file given to ingest cannot be read or decoded."""
 

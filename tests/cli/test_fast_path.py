@@ -37,6 +37,8 @@ ANSWERED = [
     ["search", "远程协商", "清水塘", "--exact", "--json"],
     ["search", "远程协商", "--explain"],
     ["search", "--explain", "--exact", "--json", "--", "(远程 OR 视频) 协商"],
+    ["search", "协商", "--count-by", "year", "--type", "cppcc", "--json"],
+    ["search", "协商", "--count-by", "colour", "--json"],  # unknown bucket: exit 2
 ]
 
 DECLINED = [

@@ -57,6 +57,18 @@ CASES = [
         {"term": "委员家", "doc": ["2"], "min_score": 70},
         ("fuzzy", "委员家", "--doc", "2", "--min-score", "70"),
     ),
+    Case(
+        "trend",
+        {"terms": ["协商", "远程协商"], "by": "doc", "refs": 2},
+        ("trend", "协商", "远程协商", "--by", "doc", "--refs", "2"),
+    ),
+    Case("trend", {"terms": ["委员之家"], "kwic": True, "width": 5}, ("trend", "委员之家", "--kwic", "--width", "5")),
+    Case(
+        "compare",
+        {"left": {"doc": ["1"]}, "right": {"doc": ["2"]}, "limit": 5},
+        ("compare", "1", "2", "--limit", "5"),
+    ),
+    Case("track", {"doc": "1"}, ("track", "1")),  # its successor is not stored: next is null (CLI exit 1)
 ]
 
 # Mistakes a model makes: each is an error result with the CLI's own message and hint.
@@ -69,6 +81,8 @@ BAD = [
     Case("documents", {"region": ["火星"]}, ("docs", "--region", "火星")),
     Case("outline", {"section": "九"}, ("list", "--section", "九")),
     Case("fuzzy", {"term": "协商", "year": ["20x8"]}, ("fuzzy", "协商", "--year", "20x8")),
+    Case("trend", {"terms": ["协商"], "year": ["1700"]}, ("trend", "协商", "--year", "1700")),
+    Case("compare", {"left": {}, "right": {"doc": ["1"]}}, ("compare", "--right-doc", "1")),
 ]
 
 

@@ -19,6 +19,7 @@ from mcp import ClientSession
 from mcp.client.streamable_http import streamablehttp_client
 
 from tests.mcp.conftest import ROOT, Case, cli_json, server_command
+from zxkb.mcp.tools import TOOLS
 
 # What `zxkb mcp` needs and no other command may load: the SDK and what it pulls in.
 SDK = ("mcp", "pydantic", "pydantic_core", "anyio", "starlette", "uvicorn", "httpx", "jsonschema", "sse_starlette")
@@ -118,7 +119,7 @@ def test_http_serves_the_same_tools_on_localhost_only(seeded_db: Path, tmp_path:
         async def session() -> dict[str, object] | None:
             async with streamablehttp_client(url) as (read, write, _), ClientSession(read, write) as s:
                 await s.initialize()
-                assert len((await s.list_tools()).tools) == 5
+                assert len((await s.list_tools()).tools) == len(TOOLS)
                 result = await s.call_tool("search", {"query": "远程协商", "limit": 2})
                 return result.structuredContent
 

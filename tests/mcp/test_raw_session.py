@@ -93,7 +93,16 @@ def raw(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[R
 
 def test_tools_list(raw: Raw) -> None:
     listed = raw.request("tools/list")["result"]["tools"]
-    assert [t["name"] for t in listed] == ["search", "show", "outline", "documents", "fuzzy"]
+    assert [t["name"] for t in listed] == [
+        "search",
+        "show",
+        "outline",
+        "documents",
+        "fuzzy",
+        "trend",
+        "compare",
+        "track",
+    ]
     for tool in listed:
         assert tool["description"] and tool["inputSchema"]["type"] == "object" and tool["outputSchema"]
         assert tool["annotations"]["readOnlyHint"] is True

@@ -63,7 +63,11 @@ def test_initialise_says_what_the_server_is(client: Client) -> None:
 
 def test_every_tool_is_listed_read_only_with_description_and_schemas(client: Client) -> None:
     listed = {t.name: t for t in client.list_tools().tools}
-    assert set(listed) == {"search", "show", "outline", "documents", "fuzzy"} == set(tools.TOOLS)
+    assert (
+        set(listed)
+        == {"search", "show", "outline", "documents", "fuzzy", "trend", "compare", "track"}
+        == set(tools.TOOLS)
+    )
     for name, tool in listed.items():
         assert tool.description and len(tool.description) > 200, name
         assert tool.inputSchema["type"] == "object" and tool.inputSchema["additionalProperties"] is False, name

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from zxkb import __version__
-from zxkb.cli import commands
+from zxkb.cli import analysis, commands
 from zxkb.cli.options import (
     CopiesOption,
     DbOption,
@@ -162,6 +162,12 @@ def search(
     explain: Annotated[
         bool, typer.Option("--explain", help="Show how each hit's score is made: each signal's part.")
     ] = False,
+    count_by: Annotated[
+        str | None,
+        typer.Option(
+            "--count-by", help="Instead of hits, how many paragraphs each year (or region, type, speaker, doc) holds."
+        ),
+    ] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> Command:
@@ -181,6 +187,7 @@ def search(
         explain=explain,
         db=db,
         json=json,
+        count_by=count_by,
     )
 
 
@@ -326,6 +333,10 @@ def serve(
     the documents, and a JSON API equal to --json (/api/search?q=…). Needs: pip install 'zxkb[web]'."""
     return partial(commands.serve, host=host, port=port, open_browser=open_browser, cache_mb=cache_mb, db=db, json=json)
 
+
+app.command()(analysis.trend)
+app.command()(analysis.compare)
+app.command()(analysis.track)
 
 SHELLS = ("bash", "zsh", "fish")
 

@@ -119,8 +119,11 @@ def search(
     explain: bool,
     db: Path | None,
     json: bool,
+    count_by: str | None = None,
 ) -> int:
     chosen = where.report_filter()
+    if count_by is not None:
+        return _facets(" ".join(query), count_by, chosen, section, all_kinds, fuzzy, db, json)
     with knowledge_base(db) as kb:
         kinds = ALL_KINDS if all_kinds else DEFAULT_KINDS
         text = " ".join(query)
@@ -139,6 +142,27 @@ def search(
         out.message(f"Hint: {hint}")
     out.result("search", result)
     return 0 if result.total else 1  # partial hits alone: nothing found
+
+
+def _facets(
+    text: str,
+    by: str,
+    chosen: ReportFilter,
+    section: str | None,
+    all_kinds: bool,
+    fuzzy: bool,
+    db: Path | None,
+    json: bool,
+) -> int:
+    from zxkb.errors import UsageError
+
+    for given, name in ((section is not None, "--section"), (all_kinds, "--all"), (fuzzy, "--fuzzy")):
+        if given:
+            raise UsageError(f"--count-by counts the body paragraphs of whole reports: not with {name}", "leave it out")
+    with knowledge_base(db) as kb:
+        result = kb.facets(text, by=by, where=chosen)
+    Output(json).result("facets", result)
+    return 0 if result.total else 1
 
 
 def fuzzy(term: str, limit: int, where: Where, min_score: float, db: Path | None, json: bool) -> int:
@@ -227,3 +251,74 @@ def serve(host: str, port: int, open_browser: bool, cache_mb: float, db: Path | 
             "pip install 'zxkb[web]'",
         ) from None
     return server.serve(database_path(db), host, port, open_browser, json, cache_mb)
+
+
+# --- across the archive ----------------------------------------------------------
+
+
+def trend(
+    terms: list[str],
+    by: str,
+    where: Where,
+    refs: int,
+    kwic: bool,
+    width: int,
+    csv: bool,
+    db: Path | None,
+    json: bool,
+) -> int:
+    from zxkb.errors import UsageError
+
+    if csv and json:
+        raise UsageError("--csv and --json are two formats: choose one", "zxkb trend TERM --csv > counts.csv")
+    chosen = where.report_filter()
+    with knowledge_base(db) as kb:
+        result = kb.trend(terms, by=by, where=chosen, refs=refs, kwic=kwic, width=width)
+    if csv:
+        from zxkb.render import tabular
+
+        tabular.trend(result)
+    else:
+        Output(json).result("trend", result)
+    return 0 if any(c.occurrences for b in result.buckets for c in b.counts) else 1
+
+
+def _merged(shared: Where, side: Where) -> Where:
+    """One side of compare: its own filters and the shared ones."""
+
+    def both(a: list[str] | None, b: list[str] | None) -> list[str] | None:
+        return [*(a or []), *(b or [])] or None
+
+    return Where(
+        both(shared.doc, side.doc),
+        both(shared.year, side.year),
+        both(shared.region, side.region),
+        both(shared.type, side.type),
+        both(shared.level, side.level),
+        both(shared.speaker, side.speaker),
+        shared.copies,
+    )
+
+
+def compare(where: Where, left: Where, right: Where, limit: int, db: Path | None, json: bool) -> int:
+    a, b = _merged(where, left).report_filter(), _merged(where, right).report_filter()
+    with knowledge_base(db) as kb:
+        result = kb.compare(a, b, limit=limit)
+    Output(json).result("compare", result)
+    return 0 if result.rising or result.falling or result.new or result.gone or result.kept else 1
+
+
+def track(doc: str, evidence: int, db: Path | None, json: bool) -> int:
+    with knowledge_base(db) as kb:
+        result = kb.track(doc, evidence=evidence)
+    out = Output(json)
+    out.result("track", result)
+    if result.next is None:
+        from zxkb.errors import NoSuccessor
+
+        raise NoSuccessor(
+            f"the next report after {result.doc} ({result.expected}: same type and region, the year after)"
+            " is not in the knowledge base",
+            "ingest it, then run zxkb track again (zxkb docs lists what is stored)",
+        )
+    return 0 if any(p.status != "not_found" for p in result.plans) else 1

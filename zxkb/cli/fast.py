@@ -40,6 +40,7 @@ SEARCH_OPTIONS: dict[str, tuple[str, bool]] = {
     "--exact": ("exact", False),
     "--explain": ("explain", False),
     "--json": ("json", False),
+    "--count-by": ("count_by", True),
 }
 
 
@@ -55,6 +56,7 @@ def parse_search(args: list[str]) -> dict[str, Any] | None:
         "explain": False,
         "db": None,
         "json": False,
+        "count_by": None,
     }
     where: dict[str, Any] = {"copies": False}
     i = 0

@@ -193,3 +193,58 @@ DOCUMENTS = obj(
         "truncated": BOOL,
     }
 )
+
+# --- across the archive (README, "JSON output": trend, compare, track) ---------------------------------
+_COUNT = obj({"term": STR, "reports": INT, "paragraphs": INT, "occurrences": INT, "per_10k": NUM, "refs": strings("")})
+TREND = obj(
+    {
+        "terms": strings(""),
+        "by": STR,
+        "filters": FILTERS_APPLIED,
+        "buckets": {
+            "type": "array",
+            "items": obj(
+                {"key": STR, "reports": INT, "chars": INT, "counts": {"type": "array", "items": _COUNT}},
+                ("key", "reports", "chars", "counts"),
+            ),
+        },
+    }
+)
+_FREQ = obj({"count": INT, "per_10k": NUM})
+_KEYTERM = obj({"term": STR, "left": _FREQ, "right": _FREQ, "score": NUM})
+_SIDE = obj({"docs": {"type": "array", "items": INT}, "paragraphs": INT, "chars": INT}, ("docs",))
+COMPARE = obj(
+    {
+        "left": _SIDE,
+        "right": _SIDE,
+        "statistic": STR,
+        "terms": obj({name: {"type": "array", "items": _KEYTERM} for name in ("rising", "falling", "new", "gone")}),
+        "initiatives": {
+            "type": ["object", "null"],
+            "properties": {
+                "kept": {"type": "array", "items": obj({"left": STR, "right": STR, "similarity": NUM})},
+                "new": strings(""),
+                "dropped": strings(""),
+            },
+        },
+    }
+)
+_EVIDENCE = obj({"ref": STR, "score": NUM, "shared": strings("")})
+TRACK = obj(
+    {
+        "doc": INT,
+        "next": OPT_INT,
+        "plans": {
+            "type": "array",
+            "items": obj(
+                {
+                    "ref": STR,
+                    "title": STR,
+                    "section": STR,
+                    "status": {"type": "string", "enum": ["reported", "mentioned", "not_found"]},
+                    "evidence": {"type": "array", "items": _EVIDENCE},
+                }
+            ),
+        },
+    }
+)

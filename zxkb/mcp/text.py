@@ -163,3 +163,50 @@ def documents(result: Obj, maximum: int) -> str:
     else:
         lines.append(f"{result['total']} document{'s' if result['total'] != 1 else ''}.")
     return "\n".join(lines)
+
+
+def trend(result: Obj) -> str:
+    """One line a bucket with a figure, then the buckets without any."""
+    lines, empty = [], 0
+    for b in result["buckets"]:
+        if not any(c["occurrences"] for c in b["counts"]):
+            empty += 1
+            continue
+        figures = "; ".join(
+            f"{c['term']} {c['occurrences']}× in {c['paragraphs']} ¶ ({c['per_10k']:g}/10k)"
+            + (f" refs {' '.join(c['refs'])}" if c["refs"] else "")
+            for c in b["counts"]
+        )
+        lines.append(printable(f"{b['key']} ({b['reports']} reports): {figures}"))
+    lines.append(f"{empty} more {result['by']} buckets hold none of the terms (zeros).")
+    return "\n".join(lines)
+
+
+def compare(result: Obj) -> str:
+    lines = [f"Terms ranked by {result['statistic']}: count = paragraphs holding the term, per_10k = occurrences."]
+    for name, items in result["terms"].items():
+        shown = ", ".join(
+            f"{t['term']} ({t['left']['count']}→{t['right']['count']}, G2 {t['score']:g})" for t in items[:20]
+        )
+        lines.append(printable(f"{name}: {shown or 'none'}"))
+    if result["initiatives"]:
+        i = result["initiatives"]
+        lines.append(
+            f"{len(i['kept'])} sections and initiatives kept, {len(i['new'])} new, {len(i['dropped'])} dropped."
+        )
+        lines += [printable(f"kept {k['left']} → {k['right']} ({k['similarity']:g})") for k in i["kept"][:30]]
+    return "\n".join(lines)
+
+
+def track(result: Obj) -> str:
+    if result["next"] is None:
+        return printable(
+            f"The next report ({result.get('expected', '')}) is not in the knowledge base: nothing to track."
+        )
+    lines = []
+    for p in result["plans"]:
+        proofs = ", ".join(f"{e['ref']} ({e['score']:g})" for e in p["evidence"])
+        lines.append(
+            printable(f"{p['status']}: [{p['ref']}] {p['section']} {p['title']}" + (f" ← {proofs}" if proofs else ""))
+        )
+    return "\n".join(lines)

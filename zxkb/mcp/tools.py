@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from zxkb.api import ALL_KINDS, DEFAULT_KINDS, KnowledgeBase, report_filter
 from zxkb.errors import UsageError
 from zxkb.mcp import schemas, text
-from zxkb.mcp.schemas import FILTERS, SECTION, Schema, bounded, tool_input
+from zxkb.mcp.schemas import FILTERS, SECTION, Schema, bounded, strings, tool_input
 from zxkb.models import ReportFilter
 from zxkb.render import json as views
 
@@ -29,6 +29,10 @@ FUZZY_LIMIT, FUZZY_MAX = 10, 100
 CONTEXT, CONTEXT_MAX = 1, 10
 OUTLINE_LIMIT, OUTLINE_MAX = 5, 50
 DOCS_LIMIT, DOCS_MAX = 50, 500
+REFS_MAX, WIDTH, WIDTH_MAX, TERMS_MAX = 20, 15, 60, 8
+COMPARE_LIMIT, COMPARE_MAX = 20, 200
+EVIDENCE, EVIDENCE_MAX = 3, 10
+SIDE = {k: v for k, v in FILTERS.items() if k != "copies"}
 
 
 class Answer(NamedTuple):
@@ -101,6 +105,28 @@ def _fuzzy(kb: KnowledgeBase, a: Args) -> Answer:
     out = views.fuzzy(result)
     notes = "".join(f"Warning: {w}\n" for w in result.warnings)
     return Answer(out, notes + text.fuzzy(out, a["limit"]))
+
+
+def _trend(kb: KnowledgeBase, a: Args) -> Answer:
+    result = kb.trend(a["terms"], by=a["by"], where=where(a), refs=a["refs"], kwic=a["kwic"], width=a["width"])
+    out = views.trend(result)
+    return Answer(out, text.trend(out))
+
+
+def _compare(kb: KnowledgeBase, a: Args) -> Answer:
+    shared = {k: v for k, v in a.items() if k in FILTERS}
+
+    def side(name: str) -> ReportFilter:
+        own = a.get(name, {})
+        return where({k: [*shared.get(k, ()), *own.get(k, ())] for k in SIDE} | {"copies": a["copies"]})
+
+    out = views.compare(kb.compare(side("left"), side("right"), limit=a["limit"]))
+    return Answer(out, text.compare(out))
+
+
+def _track(kb: KnowledgeBase, a: Args) -> Answer:
+    out = views.track(kb.track(a["doc"], evidence=a["evidence"]))
+    return Answer(out, text.track(out))
 
 
 # --- the table ------------------------------------------------------------------------
@@ -233,6 +259,77 @@ TOOLS: dict[str, Tool] = {
             ),
             schemas.FUZZY,
             _fuzzy,
+        ),
+        Tool(
+            "trend",
+            "Count terms across reports",
+            "How often terms occur across the reports, per year (or region, type, speaker, doc): for each bucket the "
+            "reports it holds and their body characters, and for each term the paragraphs holding it, its "
+            "occurrences and occurrences per 10,000 characters (so a long report is no trend); copies of a report "
+            "count once, years without a report inside the range are zeros. Use it for questions over time or "
+            "place (when did 脱贫攻坚 appear, which province speaks most of 营商环境); refs gives the best "
+            "paragraphs of each bucket to cite, kwic every occurrence in context. Each term is a search query.",
+            tool_input(
+                {
+                    "terms": {
+                        **strings("Terms to count side by side, each a query as search takes it."),
+                        "minItems": 1,
+                        "maxItems": TERMS_MAX,
+                    },
+                    "by": {
+                        "type": "string",
+                        "enum": ["year", "region", "type", "speaker", "doc"],
+                        "default": "year",
+                        "description": "The buckets. Default year.",
+                    },
+                    **FILTERS,
+                    "refs": bounded("Best paragraphs of each bucket, as refs.", 0, REFS_MAX, minimum=0),
+                    "kwic": {"type": "boolean", "default": False, "description": "Every occurrence in context."},
+                    "width": bounded("With kwic: characters of context on each side.", WIDTH, WIDTH_MAX, minimum=0),
+                },
+                ("terms",),
+            ),
+            schemas.TREND,
+            _trend,
+        ),
+        Tool(
+            "compare",
+            "Compare two reports",
+            "Report A against report B, or two sets of reports (left and right, each with the filters; the top-level "
+            "filters apply to both): the terms that rose, fell, appeared (new) and disappeared (gone), ranked by "
+            "log-likelihood (G2), each with its count (paragraphs) and rate per 10,000 characters on both sides; for "
+            "two reports, their sections and initiatives matched: kept (with similarity), new in B, dropped from A. "
+            "Use it for what changed between two years' reports or two periods (left year 2013-2017, right year "
+            "2018-2022).",
+            tool_input(
+                {
+                    "left": {**tool_input(SIDE), "description": 'Side A: filters, e.g. {"doc": ["76"]}.'},
+                    "right": {**tool_input(SIDE), "description": 'Side B: filters, e.g. {"year": ["2022"]}.'},
+                    **FILTERS,
+                    "limit": bounded("Terms in each list.", COMPARE_LIMIT, COMPARE_MAX),
+                },
+                ("left", "right"),
+            ),
+            schemas.COMPARE,
+            _compare,
+        ),
+        Tool(
+            "track",
+            "Plan against delivery",
+            "What a report of year N planned for the year ahead (the initiatives of its plan sections), each "
+            "matched against the review part of the next report from the same issuer (same type and region, year "
+            "N+1): reported, mentioned or not_found, with the paragraphs of the next report that report on it "
+            "(score 0-1, shared terms). Use it to ask what of a year's promises the next report says was done. "
+            "next is null when the next report is not stored.",
+            tool_input(
+                {
+                    "doc": {"type": "string", "description": "The report: its id, or part of its title."},
+                    "evidence": bounded("Paragraphs of the next report per plan item.", EVIDENCE, EVIDENCE_MAX),
+                },
+                ("doc",),
+            ),
+            schemas.TRACK,
+            _track,
         ),
     )
 }

@@ -9,7 +9,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from zxkb.models import (
+    CompareResult,
+    CompareSide,
     DocInfo,
+    FacetResult,
     FuzzyResult,
     Hit,
     IngestReport,
@@ -20,6 +23,8 @@ from zxkb.models import (
     SearchResult,
     Selection,
     ShowResult,
+    TrackResult,
+    TrendResult,
     UpgradeReport,
 )
 
@@ -194,4 +199,115 @@ def ingest(report: IngestReport) -> dict[str, Any]:
         "skipped": list(report.skipped),
         "errors": list(report.errors),
         "missing": list(report.missing),
+    }
+
+
+# --- across the archive ----------------------------------------------------------
+
+
+def trend(result: TrendResult) -> dict[str, Any]:
+    def count(c: Any) -> dict[str, Any]:
+        out = {
+            "term": c.term,
+            "reports": c.reports,
+            "paragraphs": c.paragraphs,
+            "occurrences": c.occurrences,
+            "per_10k": c.per_10k,
+            "refs": list(c.refs),
+        }
+        if result.kwic:
+            out["kwic"] = [line._asdict() for line in c.kwic]
+        return out
+
+    return {
+        "terms": list(result.terms),
+        "by": result.by,
+        "filters": filters(result.filters),
+        "buckets": [
+            {
+                "key": b.key,
+                "label": b.label,
+                "reports": b.reports,
+                "chars": b.chars,
+                "counts": [count(c) for c in b.counts],
+            }
+            for b in result.buckets
+        ],
+    }
+
+
+def facets(result: FacetResult) -> dict[str, Any]:
+    return {
+        "query": result.query,
+        "by": result.by,
+        "total": result.total,
+        "filters": filters(result.filters),
+        "buckets": [{"key": b.key, "label": b.label, "count": b.count} for b in result.buckets],
+    }
+
+
+def _side(side: CompareSide) -> dict[str, Any]:
+    return {
+        "docs": list(side.docs),
+        "title": side.title,
+        "paragraphs": side.paragraphs,
+        "chars": side.chars,
+        "filters": filters(side.filters),
+    }
+
+
+def compare(result: CompareResult) -> dict[str, Any]:
+    def term(t: Any) -> dict[str, Any]:
+        return {
+            "term": t.term,
+            "left": {"count": t.left_count, "occurrences": t.left_occurrences, "per_10k": t.left_per_10k},
+            "right": {"count": t.right_count, "occurrences": t.right_occurrences, "per_10k": t.right_per_10k},
+            "score": t.score,
+        }
+
+    return {
+        "left": _side(result.left),
+        "right": _side(result.right),
+        "statistic": result.statistic,
+        "terms": {name: [term(t) for t in getattr(result, name)] for name in ("rising", "falling", "new", "gone")},
+        "initiatives": {
+            "kept": [
+                {
+                    "left": k.left,
+                    "right": k.right,
+                    "similarity": k.similarity,
+                    "kind": k.kind,
+                    "left_title": result.titles.get(k.left, ""),
+                    "right_title": result.titles.get(k.right, ""),
+                }
+                for k in result.kept
+            ],
+            "new": list(result.new_items),
+            "dropped": list(result.dropped_items),
+            "titles": {ref: result.titles.get(ref, "") for ref in (*result.new_items, *result.dropped_items)},
+        }
+        if result.paired
+        else None,
+    }
+
+
+def track(result: TrackResult) -> dict[str, Any]:
+    return {
+        "doc": result.doc,
+        "doc_title": result.doc_title,
+        "next": result.next,
+        "next_title": result.next_title,
+        "expected": result.expected,
+        "plan_sections": list(result.plan_sections),
+        "review_sections": list(result.review_sections),
+        "plans": [
+            {
+                "ref": p.ref,
+                "title": p.title,
+                "section": p.section,
+                "status": p.status,
+                "evidence": [{"ref": e.ref, "score": e.score, "shared": list(e.shared)} for e in p.evidence],
+            }
+            for p in result.plans
+        ],
     }

@@ -19,6 +19,14 @@ class Output:
             from zxkb.render import json as render_json
 
             render_json.dump(getattr(render_json, view)(result))
+        elif view in ("trend", "facets"):  # charts: drawn on human's console, so human cannot import them
+            from zxkb.render import charts
+
+            getattr(charts, view)(result)
+        elif view in ("compare", "track"):
+            from zxkb.render import analysis
+
+            getattr(analysis, view)(result)
         else:
             from zxkb.render import human
 

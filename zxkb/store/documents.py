@@ -82,6 +82,7 @@ def delete_document(conn: sqlite3.Connection, doc_id: int) -> bool:
     reports.forget(conn, doc_id)  # another copy of the report becomes canonical
     conn.execute("DELETE FROM paragraphs WHERE doc_id = ?", (doc_id,))
     conn.execute("DELETE FROM sections WHERE doc_id = ?", (doc_id,))
+    conn.execute("DELETE FROM doc_sizes WHERE doc_id = ?", (doc_id,))
     return conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount > 0
 
 
@@ -165,6 +166,17 @@ def add_document(
                     block.page,
                 )
                 for i, block in enumerate(doc.blocks)
+            ),
+        )
+        body = [len(block.text) for block in doc.blocks if block.kind == "body"]
+        conn.execute(
+            "INSERT INTO doc_sizes(doc_id, first_paragraph, last_paragraph, paragraphs, chars) VALUES (?, ?, ?, ?, ?)",
+            (
+                doc_id,
+                first if doc.blocks else None,
+                first + len(doc.blocks) - 1 if doc.blocks else None,
+                len(body),
+                sum(body),
             ),
         )
         copy = False

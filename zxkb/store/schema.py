@@ -221,6 +221,28 @@ MIGRATIONS: tuple[str, ...] = (
     DELETE FROM meta WHERE key = 'norm_version';
     ALTER TABLE terms ADD COLUMN word INTEGER NOT NULL DEFAULT 0;
     """,
+    # 8: each document's size (zxkb.store.stats), so that counting across reports
+    # (zxkb trend, compare) normalises by the body text of a bucket without
+    # reading it: at 1 GB of reports, summing the lengths of the body paragraphs
+    # read the whole paragraphs table (~10 s). `chars` is the length of the body
+    # paragraphs' text as stored (what `zxkb export` gives), `paragraphs` how
+    # many they are; first_paragraph and last_paragraph the paragraph ids the
+    # document spans (a document's paragraphs get consecutive ids:
+    # zxkb.store.documents), so that an index hit maps to its document without
+    # reading its row. Written with the document, filled here for those stored.
+    """
+    CREATE TABLE IF NOT EXISTS doc_sizes (
+        doc_id INTEGER PRIMARY KEY,  -- documents.id
+        first_paragraph INTEGER,     -- paragraphs.id; NULL for a document without paragraphs
+        last_paragraph INTEGER,
+        paragraphs INTEGER NOT NULL, -- body paragraphs
+        chars INTEGER NOT NULL       -- characters of the body paragraphs' text
+    );
+    INSERT OR REPLACE INTO doc_sizes(doc_id, first_paragraph, last_paragraph, paragraphs, chars)
+    SELECT d.id, min(p.id), max(p.id), count(CASE WHEN p.kind = 'body' THEN 1 END),
+           coalesce(sum(CASE WHEN p.kind = 'body' THEN length(p.text) END), 0)
+    FROM documents d LEFT JOIN paragraphs p ON p.doc_id = d.id GROUP BY d.id;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -48,6 +48,38 @@ CASES: list[tuple[list[str], list[tuple[str, str]]]] = [
         [("term", "远成协商"), ("min-score", "70"), ("limit", "3")],
     ),
     (["fuzzy", "委员之家", "--region", "株洲"], [("term", "委员之家"), ("region", "株洲")]),
+    (["search", "协商", "--count-by", "year"], [("q", "协商"), ("count_by", "year")]),
+    (
+        ["search", "发展", "--count-by", "region", "--type", "government"],
+        [("q", "发展"), ("count-by", "region"), ("type", "government")],
+    ),
+    (["search", "远成协商", "--count-by", "doc"], [("q", "远成协商"), ("count_by", "doc")]),  # no hit: no bucket
+    (["trend", "脱贫攻坚", "乡村振兴"], [("term", "脱贫攻坚"), ("term", "乡村振兴"), ("by", "year")]),
+    (["trend", "远程 协商", "协商"], [("term", "远程 协商"), ("term", "协商")]),  # a term of two words
+    (
+        ["trend", "发展", "--by", "region", "--type", "government"],
+        [("term", "发展"), ("by", "region"), ("type", "government")],
+    ),
+    (["trend", "委员", "--by", "doc", "--copies"], [("term", "委员"), ("by", "doc"), ("copies", "1")]),
+    (["trend", "改革", "--year", "2015-2019", "--refs", "2"], [("term", "改革"), ("year", "2015-2019"), ("refs", "2")]),
+    (
+        ["trend", "协商", "--kwic", "-w", "4", "--region", "株洲"],
+        [("term", "协商"), ("kwic", "true"), ("width", "4"), ("region", "株洲")],
+    ),
+    (["trend", "火星基地"], [("term", "火星基地")]),  # no occurrence: zeros, exit 1
+    (["compare", "5", "6"], [("left", "5"), ("right", "6")]),
+    (["compare", "2", "3", "-n", "3"], [("left", "2"), ("right", "3"), ("limit", "3")]),
+    (
+        ["compare", "--left-year", "2016-2017", "--right-year", "2018-2026", "--type", "government", "-n", "0"],
+        [("left-year", "2016-2017"), ("right_year", "2018-2026"), ("type", "government"), ("limit", "0")],
+    ),
+    (
+        ["compare", "--left-doc", "北京", "--right-region", "广东", "--right-region", "四川"],
+        [("left-doc", "北京"), ("right-region", "广东"), ("right-region", "四川")],
+    ),
+    (["track", "5"], [("doc", "5")]),
+    (["track", "5", "--evidence", "1"], [("doc", "5"), ("evidence", "1")]),
+    (["track", "6"], [("doc", "6")]),  # no next report stored: next is null (exit 1)
 ]
 
 # (the CLI's arguments, the API's parameters, the status): mistakes, said the same way
@@ -69,6 +101,31 @@ ERRORS: list[tuple[list[str], list[tuple[str, str]], int]] = [
     (["fuzzy", "ycxs", "--min-score", "abc"], [("term", "ycxs"), ("min-score", "abc")], 400),
     (["docs", "--speaker", "某某"], [("speaker", "某某")], 400),
     (["list", "--section", "九十"], [("section", "九十")], 400),
+    (["search", "协商", "--count-by", "foo"], [("q", "协商"), ("count-by", "foo")], 400),
+    (["search", "协商", "--count-by", "year", "--fuzzy"], [("q", "协商"), ("count_by", "year"), ("fuzzy", "1")], 400),
+    (
+        ["search", "协商", "--count-by", "year", "--section", "二"],
+        [("q", "协商"), ("count_by", "year"), ("section", "二")],
+        400,
+    ),
+    (["trend"], [("by", "year")], 400),
+    (["trend", "协商", "--by", "foo"], [("term", "协商"), ("by", "foo")], 400),
+    (["trend", "协商", "--refs", "-1"], [("term", "协商"), ("refs", "-1")], 400),
+    (["trend", "协商", "--width", "x"], [("term", "协商"), ("width", "x")], 400),
+    (["trend", "协商", "--kwic", "--width", "-2"], [("term", "协商"), ("kwic", "1"), ("width", "-2")], 400),
+    (["trend", "协商", "--year", "20x"], [("term", "协商"), ("year", "20x")], 400),
+    (["trend", "协商", "--speaker", "某某"], [("term", "协商"), ("speaker", "某某")], 400),
+    (["trend", '""'], [("term", '""')], 400),
+    (["compare"], [], 400),
+    (["compare", "1"], [("left", "1")], 400),
+    (["compare", "99999", "1"], [("left", "99999"), ("right", "1")], 400),
+    (["compare", "1", "2", "--limit", "-1"], [("left", "1"), ("right", "2"), ("limit", "-1")], 400),
+    (["compare", "--left-year", "1900", "--right-year", "2016"], [("left-year", "1900"), ("right-year", "2016")], 400),
+    (["compare", "1", "2", "--region", "火星"], [("left", "1"), ("right", "2"), ("region", "火星")], 400),
+    (["track"], [], 400),
+    (["track", "99999"], [("doc", "99999")], 404),
+    (["track", "报告"], [("doc", "报告")], 400),  # names many reports
+    (["track", "1", "--evidence", "0"], [("doc", "1"), ("evidence", "0")], 400),
 ]
 
 

@@ -232,3 +232,111 @@ def test_a_hostile_report_runs_nothing(browser: Any, server: Server) -> None:
     assert "<script>window.__pwned=4</script>" in page.locator(".paras").inner_text()
     assert page.evaluate("document.querySelectorAll('.paras script, .paras img, .paras svg, h1 b').length") == 0
     wide.check()
+
+
+def bar_point(page: Any, series: int) -> dict[str, Any]:
+    """Where the chart draws the highest bar of `series`, and that bar's bucket and link."""
+    return dict(
+        page.evaluate(
+            """(series) => {
+              const el = document.querySelector('.chart');
+              const data = JSON.parse(document.getElementById(el.dataset.source).textContent);
+              const values = data.series[series].values;
+              const i = values.indexOf(Math.max(...values));
+              const chart = echarts.getInstanceByDom(el);
+              const bar = chart.getModel().getSeriesByIndex(series).getData().getItemLayout(i);
+              const box = el.getBoundingClientRect();
+              return {x: box.left + bar.x + bar.width / 2, y: box.top + bar.y + bar.height / 2,
+                      label: data.labels[i], link: data.series[series].links[i],
+                      count: data.series.length};
+            }""",
+            series,
+        )
+    )
+
+
+def test_trend_of_two_terms_and_a_bar_opens_its_paragraphs(wide: Watched, shots: Path) -> None:
+    page = wide.go("/trend")
+    page.fill("input[name=terms]", "脱贫攻坚 乡村振兴")
+    page.press("input[name=terms]", "Enter")
+    page.wait_for_selector(".chart[data-drawn=true] canvas")
+    assert [t.strip() for t in page.locator("th.term-head").all_inner_texts()] == ["脱贫攻坚", "乡村振兴"]
+    page.screenshot(path=str(shots / "trend.png"))
+    point = bar_point(page, 1)
+    assert point["count"] == 2 and point["link"]
+    row = page.locator("table.trend-table tbody tr", has=page.locator("th", has_text=point["label"]))
+    paragraphs = int(row.locator("td").nth(6).inner_text())  # the second term's paragraphs
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_url(f"**/?q=*&year={point['label']}")
+    assert unquote(page.url).split("?", 1)[1] == f"q=乡村振兴&year={point['label']}"
+    assert int(page.locator(".summary strong").inner_text()) == paragraphs
+    assert page.locator(".facet-year li.chosen a").inner_text() == point["label"]
+    page.go_back()
+    page.wait_for_selector("table.trend-table")
+    link = page.locator("table.trend-table tbody td a").first
+    href = link.get_attribute("href")
+    link.click()
+    page.wait_for_load_state()
+    assert page.url.endswith(href) and "year=" in href and page.locator(".hit").count() > 0
+    no_sideways_scroll(page)
+
+
+def _first_reports(page: Any, select: str = "select") -> list[str]:
+    """The reports of the largest group of the form's first <select> of reports, newest first."""
+    options = page.locator(f"{select} optgroup").first.locator("option")
+    return list(options.evaluate_all("os => os.map(o => o.value)"))
+
+
+def test_compare_two_reports_chosen_in_the_form(wide: Watched, shots: Path) -> None:
+    page = wide.go("/compare")
+    newer, older = _first_reports(page)[:2]
+    page.select_option("select[name=left]", older)
+    page.select_option("select[name=right]", newer)
+    page.click("button.go")
+    page.wait_for_selector(".term-lists")
+    assert f"left={older}" in page.url and f"right={newer}" in page.url
+    assert page.locator(".side-a h2 a").get_attribute("href") == f"/doc/{older}"
+    assert page.locator(".term-list table").count() >= 1
+    page.screenshot(path=str(shots / "compare.png"))
+    kept = page.locator("table.kept a.ref")
+    if kept.count():
+        href = kept.nth(1).get_attribute("href")
+        kept.nth(1).click()
+        page.wait_for_load_state()
+        assert page.url.endswith(href) and page.locator(":target").is_visible()
+    no_sideways_scroll(page)
+
+
+def test_track_a_report_chosen_in_the_form(wide: Watched, shots: Path) -> None:
+    page = wide.go("/track")
+    reports = _first_reports(page)
+    page.select_option("select[name=doc]", reports[1])  # the one before the newest: its successor is stored
+    page.click("button.go")
+    page.wait_for_selector(".sides-result")
+    assert page.locator(".error-box").count() == 0 and page.locator(".side-b h2 a").is_visible()
+    if CORPUS.is_dir():  # the whole reports have a plan; the test reports are cut short
+        assert page.locator(".plan").count() > 3
+        statuses = {c.split()[-1] for c in page.locator(".plan").evaluate_all("ps => ps.map(p => p.className)")}
+        assert statuses <= {"status-reported", "status-mentioned", "status-not_found"} and statuses
+        page.screenshot(path=str(shots / "track.png"))
+        evidence = page.locator(".evidence-list a.ref").first
+        href = evidence.get_attribute("href")
+        evidence.click()
+        page.wait_for_load_state()
+        assert page.url.endswith(href) and page.locator(":target").is_visible()
+    page = wide.go(f"/track?doc={reports[0]}")  # the newest: no successor, the CLI's message
+    assert "is not in the knowledge base" in page.locator(".error-box").inner_text()
+
+
+def test_trend_compare_and_track_at_a_phones_width(phone: Watched, shots: Path) -> None:
+    page = phone.go("/trend?term=脱贫攻坚&term=乡村振兴")
+    page.wait_for_selector(".chart[data-drawn=true] canvas")
+    no_sideways_scroll(page)
+    page.screenshot(path=str(shots / "trend-phone.png"))
+    reports = _first_reports(phone.go("/compare"))
+    page = phone.go(f"/compare?left={reports[1]}&right={reports[0]}")
+    no_sideways_scroll(page)
+    page.screenshot(path=str(shots / "compare-phone.png"))
+    page = phone.go(f"/track?doc={reports[1]}")
+    no_sideways_scroll(page)
+    page.screenshot(path=str(shots / "track-phone.png"))

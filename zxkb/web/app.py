@@ -7,6 +7,9 @@ thread that opened them).
     /                 search: the query box, facets, hits, paging (the CLI's search options)
     /doc/ID           the reader: the document, its outline, every paragraph at #pN
     /docs             the documents, with facets
+    /trend            terms counted by year (region, type, speaker, report): a chart and its table
+    /compare          two reports, or two sets of reports: terms and initiatives
+    /track?doc=ID     a report's plan against the next report's review
     /api/NAME         the CLI's `zxkb NAME --json`, byte for byte (endpoints.ENDPOINTS)
     /static/…         the package's static folder, nothing else
 """
@@ -19,6 +22,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.applications import Starlette
@@ -31,10 +35,10 @@ from starlette.staticfiles import StaticFiles
 from zxkb.api import KnowledgeBase
 from zxkb.errors import NotFound, ZxkbError, user_error
 from zxkb.models import DocInfo, Selection
-from zxkb.web import pages
+from zxkb.web import across, pages
 from zxkb.web import reader as reader_view
 from zxkb.web.cache import Cache
-from zxkb.web.endpoints import ENDPOINTS, FILTER_NAMES, Endpoint, where
+from zxkb.web.endpoints import ENDPOINTS, FILTER_NAMES, SIDE_FILTERS, Endpoint, side, where
 from zxkb.web.guard import CHART_CSP, Guard
 from zxkb.web.params import Param, parse, positive
 
@@ -44,6 +48,7 @@ PAGE_SIZE_MAX = 100  # hits on one page: limit=0 (every hit) pages by this many
 DOCS_PER_PAGE = 200
 MAX_ID = 2**63 - 1
 SEARCH_PAGE_PARAMS = ("q", *FILTER_NAMES, "section", "limit", "all", "fuzzy")
+NO_FILTERS: dict[str, Any] = {**{name: [] for name in FILTER_NAMES if name != "copies"}, "copies": False}
 
 
 class Library:
@@ -76,6 +81,11 @@ def templates() -> Environment:
         TYPE_NAMES=pages.TYPE_NAMES,
         LEVEL_NAMES=pages.LEVEL_NAMES,
         KIND_NAMES=pages.KIND_NAMES,
+        BY_NAMES=across.BY_NAMES,
+        MEASURES=across.MEASURES,
+        STATUS_NAMES=across.STATUS_NAMES,
+        ref_link=across.ref_link,
+        unquote=unquote,
     )
     return env
 
@@ -203,9 +213,74 @@ def create_app(db: Path, *, loopback_only: bool = True, cache_mb: float = 64) ->
             chart=pages.year_chart(infos, pairs),
         )
 
+    def trend_page(request: Request) -> Response:
+        """The box `terms` holds several (across.split_terms); `term=` is one, as in the API."""
+        endpoint = ENDPOINTS["trend"]
+        items = _filled(request)
+        terms = [v for k, v in items if k == "term" and v.strip()]
+        terms += [t for k, v in items if k == "terms" for t in across.split_terms(v)]
+        rest = [(k, v) for k, v in items if k not in ("term", "terms")]
+        args = parse("trend", endpoint.params[1:], rest, ("measure",))
+        chosen = across.measure(args.pop("measure", None))
+        args["term"] = terms
+        filters = pages.items(args, FILTER_NAMES, {"copies": False})
+        pairs = [("term", t) for t in terms] + pages.items(
+            {**args, "measure": chosen}, ("by", *FILTER_NAMES, "measure", "kwic", "width"), _defaults(endpoint)
+        )
+        context: dict[str, Any] = {
+            "title": "趋势",
+            "args": args,
+            "box": across.box_text(terms),
+            "pairs": pairs,
+            "measure": chosen,
+            "chart": None,
+        }
+        if terms:
+            result = endpoint.call(library.kb(), args)
+            view = across.trend_view(result, filters, chosen, years_given=bool(args["year"]))
+            context.update(view, title=f"{'、'.join(terms)} - 趋势")
+            context["api"] = pages.url("/api/trend", [(k, v) for k, v in pairs if k != "measure"])
+        return page("trend.html", **context)
+
+    def compare_page(request: Request) -> Response:
+        endpoint = ENDPOINTS["compare"]
+        args = endpoint.args(_filled(request))
+        sides = ("left", "right", *(f"{s}-{f}" for s in ("left", "right") for f in SIDE_FILTERS))
+        context: dict[str, Any] = {"title": "对比", "args": args, "reports": _reports(), "compare": None}
+        if any(args[name] for name in sides):
+            left, right = side(args, "left"), side(args, "right")
+            result = endpoint.call(library.kb(), args)
+            context.update(across.compare_view(result, left, right), title="对比")
+            names = ("left", "right", *FILTER_NAMES[1:], *sides[2:], "limit")
+            context["api"] = pages.url("/api/compare", pages.items(args, names, _defaults(endpoint)))
+        return page("compare.html", **context)
+
+    def track_page(request: Request) -> Response:
+        endpoint = ENDPOINTS["track"]
+        items = _filled(request)
+        asked = any(k == "doc" and v.strip() for k, v in items)
+        params = endpoint.params if asked else endpoint.params[1:]
+        args = parse("track", params, [(k, v) for k, v in items if asked or k != "doc"])
+        context: dict[str, Any] = {"title": "跟踪", "args": args, "reports": _reports(), "track": None}
+        if asked:
+            kb = library.kb()
+            result = endpoint.call(kb, args)
+            following = kb.document(result.next) if result.next is not None else None
+            context.update(across.track_view(result, kb.document(result.doc), following))
+            context["title"] = f"{result.doc_title} - 跟踪"
+            context["missing"] = across.no_successor(result) if result.next is None else None
+            context["api"] = pages.url("/api/track", pages.items(args, ("doc", "evidence"), _defaults(endpoint)))
+        return page("track.html", **context)
+
+    def _reports() -> list[tuple[str, list[tuple[str, str]]]]:
+        return across.report_choices(facet_docs(NO_FILTERS)[0])
+
     def not_found(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 404
-        error = ZxkbError(f"no page {request.url.path}", "the pages are /, /docs and /doc/ID; the API is /api/NAME")
+        error = ZxkbError(
+            f"no page {request.url.path}",
+            "the pages are /, /docs, /doc/ID, /trend, /compare and /track; the API is /api/NAME",
+        )
         if status != 404:
             error = ZxkbError(f"HTTP {status}", None)
         if request.url.path.startswith("/api/"):
@@ -216,11 +291,23 @@ def create_app(db: Path, *, loopback_only: bool = True, cache_mb: float = 64) ->
         Route("/", answered(search_page), methods=["GET"]),
         Route("/docs", answered(docs_page), methods=["GET"]),
         Route("/doc/{doc_id}", answered(reader, resource=True), methods=["GET"]),
+        Route("/trend", answered(trend_page), methods=["GET"]),
+        Route("/compare", answered(compare_page), methods=["GET"]),
+        Route("/track", answered(track_page, resource=True), methods=["GET"]),
         *(Route(f"/api/{name}", api(e), methods=["GET"]) for name, e in ENDPOINTS.items()),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: not_found})
     return Guard(app, loopback_only=loopback_only)
+
+
+def _filled(request: Request) -> list[tuple[str, str]]:
+    """The query of a page's form without the fields left empty (a form sends them all)."""
+    return [(k, v) for k, v in request.query_params.multi_items() if v.strip()]
+
+
+def _defaults(endpoint: Endpoint) -> dict[str, Any]:
+    return {p.name: p.default for p in endpoint.params}
 
 
 def _json(obj: Any, status: int = 200) -> Response:

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from zxkb.api import ALL_KINDS, DEFAULT_KINDS, KnowledgeBase, report_filter
-from zxkb.models import ReportFilter
+from zxkb.errors import UsageError
+from zxkb.models import FacetResult, ReportFilter
 from zxkb.render import json as views
 from zxkb.web.params import Param, parse
 
@@ -59,6 +60,13 @@ def where(args: Args) -> ReportFilter:
 
 
 def _search(kb: KnowledgeBase, a: Args) -> Any:
+    if a["count-by"]:  # zxkb search --count-by: paragraphs per bucket (zxkb.cli.commands._facets)
+        for given, name in ((a["section"] is not None, "--section"), (a["all"], "--all"), (a["fuzzy"], "--fuzzy")):
+            if given:
+                raise UsageError(
+                    f"--count-by counts the body paragraphs of whole reports: not with {name}", "leave it out"
+                )
+        return kb.facets(" ".join(a["q"]), by=a["count-by"], where=where(a))
     kinds = ALL_KINDS if a["all"] else DEFAULT_KINDS
     return kb.search(
         " ".join(a["q"]), where=where(a), section=a["section"], limit=a["limit"] or None, kinds=kinds, fuzzy=a["fuzzy"]
@@ -81,6 +89,41 @@ def _docs(kb: KnowledgeBase, a: Args) -> Any:
     return kb.documents(where=where(a))
 
 
+def _search_view(result: Any) -> Any:
+    return views.facets(result) if isinstance(result, FacetResult) else views.search(result)
+
+
+def _trend(kb: KnowledgeBase, a: Args) -> Any:
+    return kb.trend(a["term"], by=a["by"], where=where(a), refs=a["refs"], kwic=a["kwic"], width=a["width"])
+
+
+SIDE_FILTERS = ("doc", "year", "region", "type", "level", "speaker")
+
+
+def side(a: Args, name: str) -> Args:
+    """One side of compare (`left` or `right`) as filter arguments: the side's report (the
+    argument) and its --NAME-* options, after the filters both sides share (zxkb.cli.commands._merged)."""
+    own = {f: list(a[f"{name}-{f}"]) for f in SIDE_FILTERS}
+    own["doc"] = [*([a[name]] if a[name] else []), *own["doc"]]
+    return {f: [*(a[f] if f != "doc" else []), *own[f]] for f in SIDE_FILTERS} | {"copies": a["copies"]}
+
+
+def _compare(kb: KnowledgeBase, a: Args) -> Any:
+    return kb.compare(where(side(a, "left")), where(side(a, "right")), limit=a["limit"])
+
+
+def _track(kb: KnowledgeBase, a: Args) -> Any:
+    return kb.track(a["doc"], evidence=a["evidence"])
+
+
+def _sides() -> tuple[Param, ...]:
+    return tuple(
+        Param(f"{name}-{f}", (f"--{name}-{f}",), "texts", aliases=(f"{name}_{f}",))
+        for name in ("left", "right")
+        for f in SIDE_FILTERS
+    )
+
+
 ENDPOINTS: dict[str, Endpoint] = {
     e.name: e
     for e in (
@@ -93,9 +136,10 @@ ENDPOINTS: dict[str, Endpoint] = {
                 LIMIT,
                 Param("all", ("--all",), "flag", False),
                 Param("fuzzy", ("--fuzzy", "-f"), "flag", False),
+                Param("count-by", ("--count-by",), aliases=("count_by",)),
             ),
             _search,
-            views.search,
+            _search_view,
         ),
         Endpoint(
             "fuzzy",
@@ -117,5 +161,37 @@ ENDPOINTS: dict[str, Endpoint] = {
             resource=True,
         ),
         Endpoint("docs", FILTERS, _docs, views.docs),
+        Endpoint(
+            "trend",
+            (
+                Param("term", (), "texts", required=True, metavar="TERM..."),
+                Param("by", ("--by",), default="year"),
+                *FILTERS,
+                Param("refs", ("--refs",), "int", 0, low=0),
+                Param("kwic", ("--kwic",), "flag", False),
+                Param("width", ("--width", "-w"), "int", 15, low=0),
+            ),
+            _trend,
+            views.trend,
+        ),
+        Endpoint(
+            "compare",
+            (
+                Param("left", (), metavar="left"),
+                Param("right", (), metavar="right"),
+                *(f for f in FILTERS if f.name != "doc"),
+                *_sides(),
+                Param("limit", ("--limit", "-n"), "int", 20, low=0),
+            ),
+            _compare,
+            views.compare,
+        ),
+        Endpoint(
+            "track",
+            (Param("doc", (), required=True, metavar="doc"), Param("evidence", ("--evidence", "-n"), "int", 3, low=1)),
+            _track,
+            views.track,
+            resource=True,
+        ),
     )
 }

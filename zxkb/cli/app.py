@@ -33,7 +33,8 @@ Command = Callable[[], int]
 
 app = typer.Typer(
     name="zxkb",
-    help="A knowledge base for Chinese work reports: ingest reports, then search, list, show and export them.",
+    help="A knowledge base for Chinese work reports: ingest them; search, read and export them; count terms across"
+    " years and regions, compare reports, track plans; serve them as a web page or to AI assistants.",
     add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,

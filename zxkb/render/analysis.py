@@ -47,7 +47,8 @@ def compare(result: CompareResult) -> None:
     width = _width(out)
     _line(out, _side("A", result.left), width, "bold cyan")
     _line(out, _side("B", result.right), width, "bold magenta")
-    _line(out, f"terms ranked by {result.statistic}; ¶ = paragraphs holding it (search --count-by doc),", width, "dim")
+    _line(out, f"terms ranked by {result.statistic}", width, "dim")
+    _line(out, "¶ = paragraphs holding the term (as search --count-by doc counts them)", width, "dim")
     _line(out, "/10k = occurrences per 10,000 characters of body text", width, "dim")
     header = "  " + pad("term", TERM_CELLS) + f" {'A ¶':>5} {'A /10k':>8}  {'B ¶':>5} {'B /10k':>8}  {'G2':>8}"
     for name, label in LIST_NAMES.items():

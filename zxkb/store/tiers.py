@@ -1,0 +1,154 @@
+"""The index's tiers (paragraphs_tiers, schema migration 8): for each body
+paragraph, each character (and pair of characters) it holds at least MIN_TF times, with a bucket of how
+much that character can make the paragraph score; zxkb.search.topk reads them
+to rank a common query's best matches without scoring every match.
+
+A paragraph's bm25 for a phrase grows with the phrase's (weighted) count tf in
+it and falls with its length D. The phrase occurs at most as often as each of
+its characters, in the text and in the title column alike, so a character's own
+count bounds the phrase's: tf <= c = n + TITLE * m (n occurrences of the
+character in the text, m in the indexed title). The ranking scores a paragraph
+shorter than LENGTH as if it had LENGTH tokens for one occurrence, which never
+scores more than bm25 at LENGTH tokens with the same tf (zxkb.search.rank's
+length prior, for tf >= 1); so with D' = max(D, LENGTH) the paragraph can score
+at most bm25(c, D'), and what is stored is the bucket of rho = c / (D' + OFFSET).
+For a bucket's highest rho, bm25(rho * (D' + OFFSET), D') is monotone in D'
+(a ratio of two linear functions), so its highest value over every D' >= LENGTH
+is at D' = LENGTH or as D' grows without end: `bounds` gives it for the
+index's mean length at query time, and a paragraph whose character has no tier
+(c < MIN_TF, so c <= MIN_TF - 0.5) scores at most bm25(MIN_TF - 0.5, LENGTH)
+(`floor`). Every bound is of bm25 over the phrase's IDF, and holds for a
+title weight of at most TITLE and a length prior of at least LENGTH.
+
+The same holds for each pair of adjacent characters of the phrase (each
+occurrence of the phrase holds the pair once, at its own place), which bounds
+a phrase of common characters far better (济建 of 经济建设). One token per
+(character or pair, bucket): the characters then one symbol of BUCKETS (`发c`,
+`发展c`); characters that the index stores as `x<hex>` (punctuation, rare
+scripts) have no tiers. A copy's paragraphs (zxkb.store.reports) have theirs in
+the column `copy_tiers`, as the index's copy columns. The table is
+contentless, without positions or lengths (detail=column: the column only): a
+row is removed with the tokens it was given, which `text` makes again from
+the paragraph."""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+MIN_TF = 2  # a character's weighted count from which it has a tier
+TITLE = 0.5  # the title column's bm25 weight the tiers assume (the most a ranking may give it)
+LENGTH = 250  # the length prior the tiers assume (the least a ranking may use)
+OFFSET = 70  # ~ a third of a row's mean tokens: where bm25 is nearly a function of c / (D + OFFSET)
+LOW, STEP = 0.004, 1.2  # bucket b holds rho in [LOW * STEP**b, LOW * STEP**(b+1)); bucket 0 all below
+BUCKETS = "abcdefghijklmnopqrstuvwxyz0123456789"  # the last bucket holds every rho above
+K1, B = 1.2, 0.75  # FTS5's bm25
+
+_PLAIN = re.compile(r"[a-z0-9\u3400-\u4dbf\u4e00-\u9fff]+")  # characters that are their own index tokens
+_LOG_LOW, _LOG_STEP = math.log(LOW), math.log(STEP)
+
+
+def bucket(rho: float) -> int:
+    if rho <= LOW * STEP:
+        return 0
+    return min(len(BUCKETS) - 1, int((math.log(rho) - _LOG_LOW) / _LOG_STEP))
+
+
+def text(key: str, title_key: str = "") -> str:
+    """The tier tokens of a body paragraph whose folded text is `key` and whose
+    indexed title (zxkb.textnorm.title_tokens, folded) is `title_key`: its
+    characters, and its pairs of adjacent characters, held at least MIN_TF times."""
+    counts: Counter[str] = Counter(key)
+    counts.update(map(str.__add__, key, key[1:]))
+    weights: Mapping[str, float] = counts
+    if title_key:
+        weighted: dict[str, float] = dict(counts)
+        in_title: Counter[str] = Counter(title_key)
+        in_title.update(map(str.__add__, title_key, title_key[1:]))
+        for part, m in in_title.items():
+            weighted[part] = weighted.get(part, 0) + TITLE * m
+        weights = weighted
+    length = max(len(key) + len(title_key), LENGTH) + OFFSET
+    out = [part + BUCKETS[bucket(c / length)] for part, c in weights.items() if c >= MIN_TF and _PLAIN.fullmatch(part)]
+    return " ".join(out)
+
+
+def parts(key: str) -> list[str]:
+    """The parts of a query's key that have tiers: its pairs of adjacent
+    characters (a phrase occurs at most as often as each), or for one
+    character itself."""
+    pairs = [pair for pair in dict.fromkeys(map(str.__add__, key, key[1:])) if _PLAIN.fullmatch(pair)]
+    return pairs or [ch for ch in dict.fromkeys(key) if _PLAIN.fullmatch(ch)]
+
+
+def _columns(pid: int, tiers: str, copy: bool) -> tuple[int, str, str]:
+    return (pid, "", tiers) if copy else (pid, tiers, "")
+
+
+def add(conn: sqlite3.Connection, rows: Iterable[tuple[int, str]], *, copy: bool = False) -> None:
+    """(paragraph id, tier text) rows of a document (a copy's in the copies'
+    column), inside the caller's transaction; empty texts are left out."""
+    conn.executemany(
+        "INSERT INTO paragraphs_tiers(rowid, tiers, copy_tiers) VALUES (?, ?, ?)",
+        (_columns(p, t, copy) for p, t in rows if t),
+    )
+
+
+def remove(conn: sqlite3.Connection, rows: Iterable[tuple[int, str]], *, copy: bool = False) -> None:
+    """Forget rows that `add` was given (the same texts), inside the caller's transaction."""
+    conn.executemany(
+        "INSERT INTO paragraphs_tiers(paragraphs_tiers, rowid, tiers, copy_tiers) VALUES ('delete', ?, ?, ?)",
+        (_columns(p, t, copy) for p, t in rows if t),
+    )
+
+
+def clear(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT INTO paragraphs_tiers(paragraphs_tiers) VALUES ('delete-all')")
+
+
+def _bm25(tf: float, tokens: float, mean: float) -> float:
+    return tf * (K1 + 1) / (tf + K1 * (1 - B + B * tokens / mean))
+
+
+def bounds(mean: float) -> list[float]:
+    """For each bucket, the most a paragraph with a character in it can score
+    (over the phrase's IDF), for rows of `mean` tokens on average."""
+    out = []
+    for b in range(len(BUCKETS)):
+        if b == len(BUCKETS) - 1:
+            out.append(K1 + 1)  # bm25's own ceiling
+            continue
+        hi = LOW * STEP ** (b + 1) * (1 + 1e-9)  # above the bucket's rounding, to be safe
+        at_length = _bm25(hi * (LENGTH + OFFSET), LENGTH, mean)
+        unbounded = (K1 + 1) * hi / (hi + K1 * B / mean)
+        out.append(max(at_length, unbounded))
+    return out
+
+
+def floor(mean: float) -> float:
+    """The most a paragraph can score (over IDF) when a character of the phrase has no tier in it."""
+    return _bm25(MIN_TF - 0.5, LENGTH, mean)
+
+
+def candidates(conn: sqlite3.Connection, keys: Sequence[str], lowest: int, *, copies: bool) -> list[int]:
+    """The paragraphs (of every report once, or every copy too) in which each
+    of `keys` (characters or pairs, `parts`) is in bucket `lowest` or above."""
+    groups = [" OR ".join(f'"{key}{BUCKETS[b]}"' for b in range(lowest, len(BUCKETS))) for key in keys]
+    expr = "{tiers copy_tiers}: (" if copies else "{tiers}: ("
+    expr += " AND ".join(f"({g})" for g in groups) + ")"
+    rows = conn.execute("SELECT rowid FROM paragraphs_tiers WHERE paragraphs_tiers MATCH ?", (expr,))
+    return [pid for (pid,) in rows]
+
+
+def texts(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:
+    """(text, initiative title) of each paragraph, by id."""
+    out: dict[int, tuple[str, str | None]] = {}
+    for i in range(0, len(ids), 500):
+        chunk = list(ids[i : i + 500])
+        marks = ",".join("?" * len(chunk))
+        for pid, body, title in conn.execute(f"SELECT id, text, title FROM paragraphs WHERE id IN ({marks})", chunk):
+            out[pid] = (body, title)
+    return out

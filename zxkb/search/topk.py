@@ -35,7 +35,7 @@ from zxkb.store import index, reads, tiers
 MIN_TOTAL = 3000  # below this many matches bm25 over all of them is cheap (a few ms at 1 GB)
 MAX_LIMIT = 200  # a top k this large or larger: every match is ranked
 MAX_READ = 20_000  # paragraphs scored here before giving up (every match is ranked then)
-DESCENT = 3  # buckets taken at each step down
+DESCENT = 1  # buckets taken at each step down: one, so that no more is read than the bound needs
 
 
 def applies(filters: index.Filters, ranking: rank.Ranking, limit: int | None, total: int) -> bool:
@@ -78,22 +78,26 @@ def top(
     parts = tiers.parts(key)
     if not parts:
         return None
+    parts = [tiers.selective(conn, parts)]
     rows = index.rows(conn)
     mean = index.mean_tokens(conn)
     idf = math.log((rows - total + 0.5) / (total + 0.5))
     if idf <= 0.0:
         idf = 1e-6
     bounds, floor = tiers.bounds(mean), tiers.floor(mean)
+    held: dict[str, set[int]] = {part: set() for part in parts}  # the rows holding it in the buckets read
     seen: set[int] = set()
     scored: list[rank.Scored] = []
     level = len(tiers.BUCKETS)
     while level > 0:
-        level = max(0, level - DESCENT)
-        new = [pid for pid in tiers.candidates(conn, parts, level, copies=filters.copies) if pid not in seen]
+        top_bucket, level = level, max(0, level - DESCENT)
+        for part in parts:  # each bucket of each part is read once, on the way down
+            held[part].update(tiers.holding(conn, part, range(level, top_bucket), copies=filters.copies))
+        new = set.intersection(*held.values()) - seen
         if len(seen) + len(new) > MAX_READ:
             return None
-        seen.update(new)
-        scored.extend(_scored(conn, key, new, filters, ranking, idf, mean, numbers))
+        seen |= new
+        scored.extend(_scored(conn, key, sorted(new), ranking, idf, mean, numbers))
         rest = idf * max(bounds[level - 1] if level else floor, floor)  # the most any other paragraph scores
         if len(scored) >= limit:
             kth = heapq.nsmallest(limit, scored, key=lambda s: s.order)[-1]
@@ -107,7 +111,6 @@ def _scored(
     conn: sqlite3.Connection,
     key: str,
     ids: list[int],
-    filters: index.Filters,
     ranking: rank.Ranking,
     idf: float,
     mean: float,

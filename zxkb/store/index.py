@@ -249,21 +249,16 @@ def _id_span(conn: sqlite3.Connection, doc_ids: list[int] | None) -> tuple[int, 
 
 
 def _varints(blob: bytes) -> list[int]:
-    """SQLite's variable-length integers, as FTS5 writes them."""
+    """SQLite's variable-length integers, as FTS5 writes them: 7 bits a byte,
+    high bit set on all but the last (the ninth byte's 8 bits, for values of
+    2**56 and more, never occur in token counts)."""
     out: list[int] = []
-    i, n = 0, len(blob)
-    while i < n:
-        value = 0
-        for k in range(9):
-            byte = blob[i]
-            i += 1
-            if k == 8:
-                value = (value << 8) | byte
-                break
-            value = (value << 7) | (byte & 0x7F)
-            if not byte & 0x80:
-                break
-        out.append(value)
+    value = 0
+    for byte in blob:
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            out.append(value)
+            value = 0
     return out
 
 

@@ -133,14 +133,28 @@ def floor(mean: float) -> float:
     return _bm25(MIN_TF - 0.5, LENGTH, mean)
 
 
-def candidates(conn: sqlite3.Connection, keys: Sequence[str], lowest: int, *, copies: bool) -> list[int]:
-    """The paragraphs (of every report once, or every copy too) in which each
-    of `keys` (characters or pairs, `parts`) is in bucket `lowest` or above."""
-    groups = [" OR ".join(f'"{key}{BUCKETS[b]}"' for b in range(lowest, len(BUCKETS))) for key in keys]
+def holding(conn: sqlite3.Connection, part: str, buckets: range, *, copies: bool) -> list[int]:
+    """The paragraphs (of every report once, or every copy too) that hold `part`
+    (a character or a pair, `parts`) in one of these buckets."""
     expr = "{tiers copy_tiers}: (" if copies else "{tiers}: ("
-    expr += " AND ".join(f"({g})" for g in groups) + ")"
+    expr += " OR ".join(f'"{part}{BUCKETS[b]}"' for b in buckets) + ")"
     rows = conn.execute("SELECT rowid FROM paragraphs_tiers WHERE paragraphs_tiers MATCH ?", (expr,))
     return [pid for (pid,) in rows]
+
+
+def selective(conn: sqlite3.Connection, parts: Sequence[str]) -> str:
+    """Of `parts`, the one that the fewest paragraphs hold in a bucket above the
+    lowest: its rows alone are candidates enough (a phrase scores at most what
+    any one of its parts allows), and reading them costs least."""
+    if len(parts) == 1:
+        return parts[0]
+    size = dict.fromkeys(parts, 0)
+    tokens = {f"{part}{BUCKETS[b]}": part for part in parts for b in range(1, len(BUCKETS))}
+    marks = ",".join("?" * len(tokens))
+    query = f"SELECT term, doc FROM paragraphs_tiers_vocab WHERE term IN ({marks})"
+    for token, docs in conn.execute(query, list(tokens)):
+        size[tokens[token]] += docs
+    return min(parts, key=lambda part: size[part])
 
 
 def texts(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:

@@ -32,7 +32,7 @@ from zxkb import textnorm
 from zxkb.search import rank
 from zxkb.store import index, reads, tiers
 
-MIN_TOTAL = 3000  # below this many matches bm25 over all of them is cheap (a few ms at 1 GB)
+MIN_TOTAL = 1000  # below this many matches bm25 over all of them is cheap (a few ms at 1 GB)
 MAX_LIMIT = 200  # a top k this large or larger: every match is ranked
 MAX_READ = 20_000  # paragraphs scored here before giving up (every match is ranked then)
 DESCENT = 1  # buckets taken at each step down: one, so that no more is read than the bound needs

@@ -33,9 +33,9 @@ the paragraph."""
 
 from __future__ import annotations
 
-import math
 import re
 import sqlite3
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -48,32 +48,34 @@ BUCKETS = "abcdefghijklmnopqrstuvwxyz0123456789"  # the last bucket holds every 
 K1, B = 1.2, 0.75  # FTS5's bm25
 
 _PLAIN = re.compile(r"[a-z0-9\u3400-\u4dbf\u4e00-\u9fff]+")  # characters that are their own index tokens
-_LOG_LOW, _LOG_STEP = math.log(LOW), math.log(STEP)
+_NOT_PLAIN = re.compile(r"[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff]")
+_EDGES = tuple(LOW * STEP**b for b in range(1, len(BUCKETS)))  # the lowest rho of buckets 1, 2, ...
 
 
-def bucket(rho: float) -> int:
-    if rho <= LOW * STEP:
-        return 0
-    return min(len(BUCKETS) - 1, int((math.log(rho) - _LOG_LOW) / _LOG_STEP))
+def _counts(key: str) -> Counter[str]:
+    """How often each plain character and pair of them occurs in `key` (the
+    others become spaces: a part with a space is no part)."""
+    plain = _NOT_PLAIN.sub(" ", key)
+    counts = Counter(plain)
+    counts.update(map(str.__add__, plain, plain[1:]))
+    return counts
 
 
 def text(key: str, title_key: str = "") -> str:
     """The tier tokens of a body paragraph whose folded text is `key` and whose
     indexed title (zxkb.textnorm.title_tokens, folded) is `title_key`: its
     characters, and its pairs of adjacent characters, held at least MIN_TF times."""
-    counts: Counter[str] = Counter(key)
-    counts.update(map(str.__add__, key, key[1:]))
-    weights: Mapping[str, float] = counts
+    weights: Mapping[str, float] = _counts(key)
     if title_key:
-        weighted: dict[str, float] = dict(counts)
-        in_title: Counter[str] = Counter(title_key)
-        in_title.update(map(str.__add__, title_key, title_key[1:]))
-        for part, m in in_title.items():
+        weighted: dict[str, float] = dict(weights)
+        for part, m in _counts(title_key).items():
             weighted[part] = weighted.get(part, 0) + TITLE * m
         weights = weighted
     length = max(len(key) + len(title_key), LENGTH) + OFFSET
-    out = [part + BUCKETS[bucket(c / length)] for part, c in weights.items() if c >= MIN_TF and _PLAIN.fullmatch(part)]
-    return " ".join(out)
+    edges = [edge * length for edge in _EDGES]  # a count's bucket: how many of these it reaches
+    return " ".join(
+        part + BUCKETS[bisect_right(edges, c)] for part, c in weights.items() if c >= MIN_TF and " " not in part
+    )
 
 
 def parts(key: str) -> list[str]:

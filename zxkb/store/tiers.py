@@ -38,6 +38,7 @@ import sqlite3
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 MIN_TF = 2  # a character's weighted count from which it has a tier
 TITLE = 0.5  # the title column's bm25 weight the tiers assume (the most a ranking may give it)
@@ -47,15 +48,27 @@ LOW, STEP = 0.004, 1.2  # bucket b holds rho in [LOW * STEP**b, LOW * STEP**(b+1
 BUCKETS = "abcdefghijklmnopqrstuvwxyz0123456789"  # the last bucket holds every rho above
 K1, B = 1.2, 0.75  # FTS5's bm25
 
-_PLAIN = re.compile(r"[a-z0-9\u3400-\u4dbf\u4e00-\u9fff]+")  # characters that are their own index tokens
-_NOT_PLAIN = re.compile(r"[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff]")
+_ASCII_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _plain(part: str) -> bool:
+    """Whether every character of `part` is its own index token (zxkb.textnorm.tokens)."""
+    return all(ch in _ASCII_PLAIN or "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in part)
+
+
+@lru_cache(maxsize=1)
+def _not_plain() -> re.Pattern[str]:
+    """Compiled at the first ingest, not at every start: a class of CJK ranges costs sre ~1.5 ms."""
+    return re.compile(r"[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff]")
+
+
 _EDGES = tuple(LOW * STEP**b for b in range(1, len(BUCKETS)))  # the lowest rho of buckets 1, 2, ...
 
 
 def _counts(key: str) -> Counter[str]:
     """How often each plain character and pair of them occurs in `key` (the
     others become spaces: a part with a space is no part)."""
-    plain = _NOT_PLAIN.sub(" ", key)
+    plain = _not_plain().sub(" ", key)
     counts = Counter(plain)
     counts.update(map(str.__add__, plain, plain[1:]))
     return counts
@@ -82,8 +95,8 @@ def parts(key: str) -> list[str]:
     """The parts of a query's key that have tiers: its pairs of adjacent
     characters (a phrase occurs at most as often as each), or for one
     character itself."""
-    pairs = [pair for pair in dict.fromkeys(map(str.__add__, key, key[1:])) if _PLAIN.fullmatch(pair)]
-    return pairs or [ch for ch in dict.fromkeys(key) if _PLAIN.fullmatch(ch)]
+    pairs = [pair for pair in dict.fromkeys(map(str.__add__, key, key[1:])) if _plain(pair)]
+    return pairs or [ch for ch in dict.fromkeys(key) if _plain(ch)]
 
 
 def _columns(pid: int, tiers: str, copy: bool) -> tuple[int, str, str]:

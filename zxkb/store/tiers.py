@@ -1,4 +1,4 @@
-"""The index's tiers (paragraphs_tiers, schema migration 8): for each body
+"""The index's tiers (paragraphs_tiers, schema migration 9): for each body
 paragraph, each character (and pair of characters) it holds at least MIN_TF times, with a bucket of how
 much that character can make the paragraph score; zxkb.search.topk reads them
 to rank a common query's best matches without scoring every match.

@@ -58,7 +58,7 @@ def test_the_tiers_top_k_is_that_of_every_match_scored(cli: Cli, _isolated_db: P
     conn = connection.connect(_isolated_db)
     assert conn.execute("SELECT count(*) FROM documents WHERE copy_of IS NOT NULL").fetchone()[0] == 1
     answered = _same_as_every_match(conn, COMMON)
-    assert answered >= len(COMMON) * 4  # the tiers answered, and were right, for most of them
+    assert answered >= 20  # the tiers answered (and were right) for many of them, not only fell back
     conn.close()
 
 
@@ -128,19 +128,20 @@ def test_the_tiers_follow_removals_copies_and_rebuilds(cli: Cli, _isolated_db: P
     conn = connection.connect(_isolated_db, write=True)
     with connection.transaction(conn):
         index.rebuild(conn)
-    assert _tier_rows(conn) == held and any(held.values())
+    assert _tier_rows(conn) == held and len(held) > 100
+    assert not any(tiers.COPY in token for token in held)  # no copy is left
     conn.close()
 
 
 def _tier_rows(conn: sqlite3.Connection) -> dict[str, list[int]]:
-    """For a few tokens of each column, the rows that hold them."""
+    """Every tier token with the rows that hold it."""
     out = {}
-    for token in ("的b", "的c", "发展b", "政b", "国c"):
-        for column in ("tiers", "copy_tiers"):
-            expr = f'{{{column}}}: "{token}"'
-            out[f"{column}:{token}"] = [
-                r for (r,) in conn.execute("SELECT rowid FROM paragraphs_tiers WHERE paragraphs_tiers MATCH ?", (expr,))
-            ]
+    for (token,) in conn.execute("SELECT term FROM paragraphs_tiers_vocab").fetchall():
+        expr = '"' + token + '"'
+        found = conn.execute("SELECT rowid FROM paragraphs_tiers WHERE paragraphs_tiers MATCH ?", (expr,))
+        rows = [r for (r,) in found]
+        if rows:
+            out[token] = rows
     return out
 
 

@@ -244,10 +244,10 @@ MIGRATIONS: tuple[str, ...] = (
     FROM documents d LEFT JOIN paragraphs p ON p.doc_id = d.id GROUP BY d.id;
     """,
     # 9: the index's tiers (zxkb.store.tiers): for each body paragraph, the
-    # characters and pairs of characters it holds at least twice, each with a bucket of how much it can
+    # characters and pairs of characters it holds three times or more, each with a bucket of how much it can
     # make the paragraph score, so that a common query's top k is found among a
-    # few hundred paragraphs with an exact bound for the rest; a copy's in
-    # copy_tiers, as paragraphs_fts keeps copies apart
+    # few hundred paragraphs with an exact bound for the rest; a copy's tokens
+    # marked, as paragraphs_fts keeps copies apart
     # (zxkb.search.topk) instead of bm25 over every match. Made from the
     # paragraphs: emptied norm_version makes zxkb.store.connection rebuild the
     # index and its tiers when the database is next opened to write (zxkb
@@ -258,7 +258,7 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE IF EXISTS paragraphs_tiers_vocab;
     DROP TABLE IF EXISTS paragraphs_tiers;
     CREATE VIRTUAL TABLE paragraphs_tiers USING fts5(
-        tiers, copy_tiers, content='', detail=column, columnsize=0, tokenize='unicode61 remove_diacritics 0'
+        tiers, content='', detail=none, columnsize=0, tokenize='unicode61 remove_diacritics 0'
     );
     -- how many paragraphs hold each tier token (no storage of its own)
     CREATE VIRTUAL TABLE paragraphs_tiers_vocab USING fts5vocab(paragraphs_tiers, 'row');

@@ -25,11 +25,11 @@ occurrence of the phrase holds the pair once, at its own place), which bounds
 a phrase of common characters far better (济建 of 经济建设). One token per
 (character or pair, bucket): the characters then one symbol of BUCKETS (`发c`,
 `发展c`); characters that the index stores as `x<hex>` (punctuation, rare
-scripts) have no tiers. A copy's paragraphs (zxkb.store.reports) have theirs in
-the column `copy_tiers`, as the index's copy columns. The table is
-contentless, without positions or lengths (detail=column: the column only): a
-row is removed with the tokens it was given, which `text` makes again from
-the paragraph."""
+scripts) have no tiers. A copy's paragraphs (zxkb.store.reports) have theirs
+marked (`发展éc`: COPY between part and bucket), as the index keeps copies in
+columns of their own. The table is contentless, without positions, columns or
+lengths (detail=none): a row is removed with the tokens it was given, which
+`text` makes again from the paragraph."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
-MIN_TF = 2  # a character's weighted count from which it has a tier
+MIN_TF = 3  # a part's weighted count from which it has a tier (2 doubled the table for little)
 TITLE = 0.5  # the title column's bm25 weight the tiers assume (the most a ranking may give it)
 LENGTH = 250  # the length prior the tiers assume (the least a ranking may use)
 OFFSET = 70  # ~ a third of a row's mean tokens: where bm25 is nearly a function of c / (D + OFFSET)
@@ -99,24 +99,27 @@ def parts(key: str) -> list[str]:
     return pairs or [ch for ch in dict.fromkeys(key) if _plain(ch)]
 
 
-def _columns(pid: int, tiers: str, copy: bool) -> tuple[int, str, str]:
-    return (pid, "", tiers) if copy else (pid, tiers, "")
+COPY = "é"  # between a copy's part and its bucket: no part holds it (not a plain character)
+
+
+def _stored(tiers: str, copy: bool) -> str:
+    """A document's tier text as stored: a copy's tokens marked (`发展éc`)."""
+    return " ".join(token[:-1] + COPY + token[-1] for token in tiers.split()) if copy else tiers
 
 
 def add(conn: sqlite3.Connection, rows: Iterable[tuple[int, str]], *, copy: bool = False) -> None:
-    """(paragraph id, tier text) rows of a document (a copy's in the copies'
-    column), inside the caller's transaction; empty texts are left out."""
+    """(paragraph id, tier text) rows of a document (a copy's marked), inside
+    the caller's transaction; empty texts are left out."""
     conn.executemany(
-        "INSERT INTO paragraphs_tiers(rowid, tiers, copy_tiers) VALUES (?, ?, ?)",
-        (_columns(p, t, copy) for p, t in rows if t),
+        "INSERT INTO paragraphs_tiers(rowid, tiers) VALUES (?, ?)", ((p, _stored(t, copy)) for p, t in rows if t)
     )
 
 
 def remove(conn: sqlite3.Connection, rows: Iterable[tuple[int, str]], *, copy: bool = False) -> None:
     """Forget rows that `add` was given (the same texts), inside the caller's transaction."""
     conn.executemany(
-        "INSERT INTO paragraphs_tiers(paragraphs_tiers, rowid, tiers, copy_tiers) VALUES ('delete', ?, ?, ?)",
-        (_columns(p, t, copy) for p, t in rows if t),
+        "INSERT INTO paragraphs_tiers(paragraphs_tiers, rowid, tiers) VALUES ('delete', ?, ?)",
+        ((p, _stored(t, copy)) for p, t in rows if t),
     )
 
 
@@ -151,8 +154,8 @@ def floor(mean: float) -> float:
 def holding(conn: sqlite3.Connection, part: str, buckets: range, *, copies: bool) -> list[int]:
     """The paragraphs (of every report once, or every copy too) that hold `part`
     (a character or a pair, `parts`) in one of these buckets."""
-    expr = "{tiers copy_tiers}: (" if copies else "{tiers}: ("
-    expr += " OR ".join(f'"{part}{BUCKETS[b]}"' for b in buckets) + ")"
+    marks = ("", COPY) if copies else ("",)
+    expr = " OR ".join(f'"{part}{mark}{BUCKETS[b]}"' for b in buckets for mark in marks)
     rows = conn.execute("SELECT rowid FROM paragraphs_tiers WHERE paragraphs_tiers MATCH ?", (expr,))
     return [pid for (pid,) in rows]
 

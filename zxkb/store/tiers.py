@@ -57,20 +57,30 @@ def _plain(part: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _not_plain() -> re.Pattern[str]:
-    """Compiled at the first ingest, not at every start: a class of CJK ranges costs sre ~1.5 ms."""
-    return re.compile(r"[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff]")
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a character that is no part, a pair of part characters at any place):
+    compiled at the first ingest, not at every start (a class of CJK ranges
+    costs sre ~1.5 ms)."""
+    return re.compile(r"[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff]"), re.compile(r"(?=(\S\S))")
 
 
 _EDGES = tuple(LOW * STEP**b for b in range(1, len(BUCKETS)))  # the lowest rho of buckets 1, 2, ...
 
 
-def _counts(key: str) -> Counter[str]:
+def _counts(key: str, *, pairs_of_rare: bool = True) -> Counter[str]:
     """How often each plain character and pair of them occurs in `key` (the
-    others become spaces: a part with a space is no part)."""
-    plain = _not_plain().sub(" ", key)
+    others become spaces: a part with a space is no part). Without
+    `pairs_of_rare`, only the pairs of characters held MIN_TF times or more (a
+    pair occurs at most as often as each of its characters): they are found
+    in C, ~20% faster."""
+    not_plain, pair = _patterns()
+    plain = not_plain.sub(" ", key)
     counts = Counter(plain)
-    counts.update(map(str.__add__, plain, plain[1:]))
+    if pairs_of_rare:
+        counts.update(map(str.__add__, plain, plain[1:]))
+    else:
+        rare = {ord(ch): " " for ch, n in counts.items() if n < MIN_TF}
+        counts.update(pair.findall(plain.translate(rare) if rare else plain))
     return counts
 
 
@@ -78,7 +88,7 @@ def text(key: str, title_key: str = "") -> str:
     """The tier tokens of a body paragraph whose folded text is `key` and whose
     indexed title (zxkb.textnorm.title_tokens, folded) is `title_key`: its
     characters, and its pairs of adjacent characters, held at least MIN_TF times."""
-    weights: Mapping[str, float] = _counts(key)
+    weights: Mapping[str, float] = _counts(key, pairs_of_rare=bool(title_key))  # the title adds to rare ones
     if title_key:
         weighted: dict[str, float] = dict(weights)
         for part, m in _counts(title_key).items():

@@ -109,10 +109,11 @@ def _ranked(
     total = None
     term = query.root.items[0] if len(query.root.items) == 1 and not query.root.excluded else None
     if isinstance(term, Term) and not explain and limit is not None:
-        total = index.count(conn, match, filters)
-        if topk.applies(filters, ranking, limit, total):
+        part = topk.part_for(conn, term.key, filters, ranking, limit)
+        if part is not None:
+            total = index.count(conn, match, filters)
             numbers = rank.number_keys(query.keys) if ranking.numbers else ()
-            found = topk.top(conn, term.key, filters, ranking, limit=limit, total=total, numbers=numbers)
+            found = topk.top(conn, term.key, part, filters, ranking, limit=limit, total=total, numbers=numbers)
             if found is not None:
                 return total, found
     return rank.top(

@@ -38,18 +38,29 @@ MAX_READ = 20_000  # paragraphs scored here before giving up (every match is ran
 DESCENT = 1  # buckets taken at each step down: one, so that no more is read than the bound needs
 
 
-def applies(filters: index.Filters, ranking: rank.Ranking, limit: int | None, total: int) -> bool:
-    """Whether the tiers can find this top k: body paragraphs of every document,
-    a ranking within what the tiers assume, a small k of many matches."""
-    return (
-        limit is not None
-        and 0 < limit < MAX_LIMIT
-        and total >= MIN_TOTAL
+def part_for(
+    conn: sqlite3.Connection, key: str, filters: index.Filters, ranking: rank.Ranking, limit: int
+) -> str | None:
+    """The part of the one-term query `key` whose tiers to read (tiers.selective),
+    or None when the tiers cannot find this top k: only body paragraphs of
+    every document, a ranking within what the tiers assume, a small k, and at
+    least k paragraphs holding the part in tiers (else the bound is never
+    reached: it takes k paragraphs scored). Cheap (one look-up in the tiers'
+    vocabulary), so that a rare query goes on as before, counting its matches
+    in the ranked query itself."""
+    if not (
+        0 < limit < MAX_LIMIT
         and filters.index_only
         and set(filters.kinds) == {"body"}
         and ranking.length >= tiers.LENGTH
         and 0 <= ranking.title <= tiers.TITLE
-    )
+    ):
+        return None
+    parts = tiers.parts(key)
+    if not parts:
+        return None
+    part, holding = tiers.selective(conn, parts, copies=filters.copies)
+    return part if holding >= limit else None
 
 
 def _occurrences(key: str, folded: str) -> int:
@@ -65,6 +76,7 @@ def _occurrences(key: str, folded: str) -> int:
 def top(
     conn: sqlite3.Connection,
     key: str,
+    part: str,
     filters: index.Filters,
     ranking: rank.Ranking,
     *,
@@ -73,12 +85,11 @@ def top(
     numbers: tuple[str, ...],
 ) -> list[rank.Scored] | None:
     """The best `limit` of the `total` matches of the one-term query `key`, best
-    first (zxkb.search.rank's order), or None when the tiers cannot be sure of
-    them within MAX_READ paragraphs."""
-    parts = tiers.parts(key)
-    if not parts:
+    first (zxkb.search.rank's order), from the tiers of its `part` (part_for),
+    or None when the tiers cannot be sure of them within MAX_READ paragraphs."""
+    if total < MIN_TOTAL:
         return None
-    parts = [tiers.selective(conn, parts)]
+    parts = [part]
     rows = index.rows(conn)
     mean = index.mean_tokens(conn)
     idf = math.log((rows - total + 0.5) / (total + 0.5))

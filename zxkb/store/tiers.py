@@ -170,19 +170,18 @@ def holding(conn: sqlite3.Connection, part: str, buckets: range, *, copies: bool
     return [pid for (pid,) in rows]
 
 
-def selective(conn: sqlite3.Connection, parts: Sequence[str]) -> str:
-    """Of `parts`, the one that the fewest paragraphs hold in a bucket above the
-    lowest: its rows alone are candidates enough (a phrase scores at most what
-    any one of its parts allows), and reading them costs least."""
-    if len(parts) == 1:
-        return parts[0]
+def selective(conn: sqlite3.Connection, parts: Sequence[str], *, copies: bool) -> tuple[str, int]:
+    """Of `parts`, the one that the fewest paragraphs hold in tiers, and how
+    many hold it: its rows alone are candidates enough (a phrase scores at most
+    what any one of its parts allows), and reading them costs least."""
     size = dict.fromkeys(parts, 0)
-    tokens = {f"{part}{BUCKETS[b]}": part for part in parts for b in range(1, len(BUCKETS))}
-    marks = ",".join("?" * len(tokens))
-    query = f"SELECT term, doc FROM paragraphs_tiers_vocab WHERE term IN ({marks})"
+    marks = ("", COPY) if copies else ("",)
+    tokens = {f"{part}{mark}{bucket}": part for part in parts for bucket in BUCKETS for mark in marks}
+    query = f"SELECT term, doc FROM paragraphs_tiers_vocab WHERE term IN ({','.join('?' * len(tokens))})"
     for token, docs in conn.execute(query, list(tokens)):
         size[tokens[token]] += docs
-    return min(parts, key=lambda part: size[part])
+    part = min(parts, key=lambda part: size[part])
+    return part, size[part]
 
 
 def texts(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:

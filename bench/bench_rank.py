@@ -1,13 +1,16 @@
 """What the ranking and the partial-match fallback cost, on a database that bench/run.py made.
 
     .venv/bin/python bench/bench_rank.py --db bench/out/zxkb-100MB.db
+    .venv/bin/python bench/bench_rank.py --db bench/out/zxkb-1GB.db --every-match --engine-only
     .venv/bin/python bench/bench_rank.py --db bench/out/zxkb-100MB.db \\
         --base-python /path/to/main/.venv/bin/python --base-db /path/to/main/bench/out/zxkb-100MB.db
 
 - engine top-20 (`engine.search(conn, Q, limit=20)`, in process, warm) for bench/run.py's query
   mix, and how many matches the ranking re-scored to be sure of its top 20; with --base-*, the
   same for another checkout (zxkb before this ranking), the two run in turns, round after
-  round, so that the load of the machine falls on both alike;
+  round, so that the load of the machine falls on both alike; with --every-match, the same
+  checkout with its tiers turned off (every match ranked by bm25, as before zxkb.search.topk),
+  in the same turns;
 - the partial-match fallback: whole-process `zxkb search Q --json` for queries that no
   paragraph holds whole, with the fallback and with --exact (an empty search: suggestions
   only), and for a string no paragraph holds any word of;
@@ -50,7 +53,13 @@ ENGINE = r"""
 import json, sqlite3, statistics, sys, time
 from zxkb.search import engine
 from zxkb.store import index
-db, queries, runs = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3])
+db, queries, runs, every = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "every"
+try:
+    from zxkb.search import topk
+    if every:  # rank every match, as before the tiers
+        topk.MIN_TOTAL = 10**18
+except ImportError:  # a checkout from before the tiers
+    pass
 conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
 conn.execute("PRAGMA cache_size = -65536")
 read = [0]
@@ -76,10 +85,10 @@ print(json.dumps(out))
 """
 
 
-def engine_times(python: str, db: Path, runs: int) -> dict[str, Any]:
+def engine_times(python: str, db: Path, runs: int, every: bool = False) -> dict[str, Any]:
     queries = [q for _, q, _ in QUERIES]
     proc = subprocess.run(  # from / : `python -c` would import the zxkb of the current folder
-        [python, "-c", ENGINE, str(db.resolve()), json.dumps(queries), str(runs)],
+        [python, "-c", ENGINE, str(db.resolve()), json.dumps(queries), str(runs), "every" if every else "tiers"],
         capture_output=True,
         text=True,
         check=True,
@@ -140,22 +149,30 @@ def main() -> None:
     ap.add_argument("--db", type=Path, required=True)
     ap.add_argument("--base-python", help="the interpreter of another checkout (zxkb before this ranking)")
     ap.add_argument("--base-db", type=Path, help="its database of the same corpus")
+    ap.add_argument(
+        "--every-match", action="store_true", help="also this checkout ranking every match (no tiers), in turns"
+    )
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--engine-only", action="store_true", help="only the engine table")
     ap.add_argument("--word-index", action="store_true", help="also build a word-level index and report its size")
     args = ap.parse_args()
     if args.word_index:
         word_index_size(args.db)
 
     print("### Engine top-20, in process, warm (ms, median of rounds)\n")
-    rounds: dict[str, list[dict[str, Any]]] = {"now": [], "base": []}
+    rounds: dict[str, list[dict[str, Any]]] = {"now": [], "base": [], "every": []}
     for _ in range(args.rounds):
         rounds["now"].append(engine_times(sys.executable, args.db, args.runs))
         if args.base_python and args.base_db:
             rounds["base"].append(engine_times(args.base_python, args.base_db, args.runs))
+        if args.every_match:
+            rounds["every"].append(engine_times(sys.executable, args.db, args.runs, every=True))
     head = "| class | query | ranking re-scored | now ms |"
     if rounds["base"]:
         head += " before ms | now / before |"
+    if rounds["every"]:
+        head += " every match ranked ms | re-scored | now / every match |"
     print(head)
     print("|---" * (head.count("|") - 1) + "|")
     for cls, q, _ in QUERIES:
@@ -164,8 +181,13 @@ def main() -> None:
         if rounds["base"]:
             before = statistics.median(r[q]["ms"] for r in rounds["base"])
             line += f" {before:.2f} | {now / before:.2f} |"
+        if rounds["every"]:
+            every = statistics.median(r[q]["ms"] for r in rounds["every"])
+            line += f" {every:.2f} | {rounds['every'][0][q]['read']} | {now / every:.2f} |"
         print(line)
 
+    if args.engine_only:
+        return
     print("\n### The partial-match fallback, whole process (ms, median)\n")
     print("| query | with the fallback | --exact (suggestions only) | fallback costs |")
     print("|---|---|---|---|")

@@ -1,9 +1,10 @@
 """The records that every layer passes around: immutable NamedTuples, not
 frozen dataclasses, because every command imports this module and 14 frozen
 dataclasses took ~8 ms to create (NamedTuples ~1.5 ms); that is a sixth of
-`zxkb search`'s start-up."""
-
-from __future__ import annotations
+`zxkb search`'s start-up. No `from __future__ import annotations` here: with
+it every annotation is a string, which typing.NamedTuple compiles one by one
+(208 of them: ~6 ms of compile() at every start, about half the module's
+import); the one forward reference is quoted."""
 
 from typing import Literal, NamedTuple
 
@@ -231,7 +232,7 @@ class OutlineSection(NamedTuple):
     title: str
     ref: str | None  # the heading's paragraph
     initiatives: tuple[Initiative, ...]
-    children: tuple[OutlineSection, ...] = ()
+    children: tuple["OutlineSection", ...] = ()  # quoted: the one name used before it exists
 
 
 class Outline(NamedTuple):

@@ -23,6 +23,7 @@ from zxkb.models import INDEXED, Identity, ParsedDocument
 from zxkb.parse.fingerprint import sentence_hashes
 from zxkb.parse.identity import identify
 from zxkb.parse.report import body_chars, parse_report
+from zxkb.store import tiers
 
 MIN_REPORT_CHARS = 120  # less body text than this is a stub, not a report
 MAX_BYTES = DEFAULT_MAX_BYTES
@@ -45,6 +46,7 @@ class PreparedDocument:
     meta: tuple[tuple[str, str], ...] = ()
     sentences: tuple[int, ...] = ()
     titles: tuple[str, ...] = ()
+    tiers: tuple[str, ...] = ()  # each block's tier tokens (zxkb.store.tiers; "" for none)
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,10 @@ def prepare_document(doc: ParsedDocument, meta: Mapping[str, str] | None = None)
     identity = identify(
         doc.title, doc.subtitle, doc.author, doc.date, [(b.kind, b.role, b.text) for b in doc.blocks], fields
     )
+    title_tokens = tuple(
+        textnorm.title_tokens(k, b.title) if k is not None and b.kind == "body" else ""
+        for k, b in zip(keys, doc.blocks, strict=True)
+    )
     return PreparedDocument(
         doc,
         tuple(None if k is None else textnorm.tokens(k) for k in keys),
@@ -116,9 +122,10 @@ def prepare_document(doc: ParsedDocument, meta: Mapping[str, str] | None = None)
         identity,
         tuple(sorted(fields.items())),
         sentence_hashes((k for k, b in zip(keys, doc.blocks, strict=True) if k and b.kind == "body"), folded=True),
+        title_tokens,
         tuple(
-            textnorm.title_tokens(k, b.title) if k is not None and b.kind == "body" else ""
-            for k, b in zip(keys, doc.blocks, strict=True)
+            tiers.text(k, textnorm.fold(b.title) if t and b.title else "") if k is not None and b.kind == "body" else ""
+            for k, b, t in zip(keys, doc.blocks, title_tokens, strict=True)
         ),
     )
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import sqlite3
 
 from zxkb.models import INDEXED, Hit, Kind, ReportFilter, SearchResult, Selection
-from zxkb.search import limits, rank, snippet
-from zxkb.search.query import parse_query
+from zxkb.search import limits, rank, snippet, topk
+from zxkb.search.query import Query, Term, parse_query
 from zxkb.store import index, reads
 
 DEFAULT_KINDS: tuple[Kind, ...] = ("body",)
@@ -65,16 +65,7 @@ def search(
         reads.require_section(conn, path, doc_ids)
     filters = index.Filters(kinds, doc_ids, path, copies=chosen.copies)
     long_phrase = max(map(len, query.keys), default=0) >= 3 and filters.index_only
-    total, scored = rank.top(
-        conn,
-        query.match_expression(),
-        filters,
-        ranking,
-        limit=limit,
-        keys=query.keys,
-        count_in_pass=long_phrase,
-        explain=explain,
-    )
+    total, scored = _ranked(conn, query, filters, ranking, limit, long_phrase, explain)
     hits = _hits(conn, scored, query.keys, explain)
     approximate = 0
     if fuzzy:
@@ -100,6 +91,41 @@ def search(
     hits = [hit._replace(report=facts.get(hit.para.doc)) for hit in hits]
     return SearchResult(
         text, total, tuple(hits), approximate, suggestions, filters=chosen, partial=partial, hints=query.hints
+    )
+
+
+def _ranked(
+    conn: sqlite3.Connection,
+    query: Query,
+    filters: index.Filters,
+    ranking: rank.Ranking,
+    limit: int | None,
+    long_phrase: bool,
+    explain: bool,
+) -> tuple[int, list[rank.Scored]]:
+    """(how many match, the best `limit`): for a common one-term query from the
+    index's tiers (zxkb.search.topk), else by bm25 over every match (zxkb.search.rank)."""
+    match = query.match_expression()
+    total = None
+    term = query.root.items[0] if len(query.root.items) == 1 and not query.root.excluded else None
+    if isinstance(term, Term) and not explain and limit is not None:
+        part = topk.part_for(conn, term.key, filters, ranking, limit)
+        if part is not None:
+            total = index.count(conn, match, filters)
+            numbers = rank.number_keys(query.keys) if ranking.numbers else ()
+            found = topk.top(conn, term.key, part, filters, ranking, limit=limit, total=total, numbers=numbers)
+            if found is not None:
+                return total, found
+    return rank.top(
+        conn,
+        match,
+        filters,
+        ranking,
+        limit=limit,
+        keys=query.keys,
+        count_in_pass=long_phrase,
+        explain=explain,
+        total=total,
     )
 
 

@@ -147,16 +147,19 @@ def top(
     explain: bool = False,
     extra: tuple[str, Extra] | None = None,
     one_read: bool = False,
+    total: int | None = None,
 ) -> tuple[int, list[Scored]]:
     """(how many match, the best `limit` of them (None: all), best first, ties by id).
 
-    `count_in_pass` counts the matches in the first ranked query (worth it for
-    long phrases), else a count() does. `extra`: a named further factor of at
+    `total`: how many match, when the caller counted them. `count_in_pass`
+    counts the matches in the first ranked query (worth it for long phrases),
+    else a count() does. `extra`: a named further factor of at
     most 1, from a paragraph and its folded text (a partial match: the share of
     the terms it holds)."""
     numbers = number_keys(keys) if ranking.numbers else ()
-    total: int | None = None
-    if not count_in_pass or limit == 0:
+    if total is not None and (not total or limit == 0):
+        return total, []
+    if total is None and (not count_in_pass or limit == 0):
         total = index.count(conn, match, filters)
         if not total or limit == 0:
             return total, []
@@ -178,7 +181,8 @@ def top(
             lengths = index.token_counts(conn, ids)
             paras = reads.paragraphs_by_id(conn, ids) if numbers or extra is not None else {}
             for pid, bm25 in chunk:
-                scored.append(_score(pid, bm25, lengths.get(pid, 0), paras.get(pid), ranking, mean, numbers, extra))
+                para = paras.get(pid)
+                scored.append(score_match(pid, bm25, lengths.get(pid, 0), para, ranking, mean, numbers, extra))
             if limit is not None and _complete(scored, limit, chunk[-1]):
                 complete = True
                 break
@@ -204,7 +208,7 @@ def _complete(scored: list[Scored], limit: int, last: tuple[int, float]) -> bool
     return kth.score > last[1]
 
 
-def _score(
+def score_match(
     pid: int,
     bm25: float,
     tokens: int,
@@ -214,6 +218,7 @@ def _score(
     numbers: tuple[str, ...],
     extra: tuple[str, Extra] | None,
 ) -> Scored:
+    """A match's score from its bm25 (zxkb.search.topk computes the bm25 itself)."""
     parts: list[tuple[str, float]] = [("bm25", bm25)]
     score = bm25
     folded = textnorm.fold(para.text) if para is not None else ""

@@ -186,9 +186,15 @@ def add_document(
         index.add(
             conn,
             (
-                (first + i, block.kind, tokens, title)
-                for i, (block, tokens, title) in enumerate(
-                    zip(doc.blocks, prepared.tokens, prepared.titles or ("",) * len(doc.blocks), strict=True)
+                (first + i, block.kind, tokens, title, tier)
+                for i, (block, tokens, title, tier) in enumerate(
+                    zip(
+                        doc.blocks,
+                        prepared.tokens,
+                        prepared.titles or ("",) * len(doc.blocks),
+                        prepared.tiers or ("",) * len(doc.blocks),
+                        strict=True,
+                    )
                 )
                 if tokens is not None
             ),

@@ -19,9 +19,9 @@ from typing import NamedTuple
 
 from zxkb import textnorm
 from zxkb.models import INDEXED, Kind
-from zxkb.store import reads
+from zxkb.store import reads, tiers
 
-Row = tuple[int, str, str, str]  # paragraph id, kind, text tokens, title tokens
+Row = tuple[int, str, str, str, str]  # paragraph id, kind, text tokens, title tokens, tier tokens (zxkb.store.tiers)
 Weights = tuple[float, float, float]  # bm25 weights of a paragraph's text, of other kinds' text, of its title
 _COLUMNS = "rowid, body, other, copy_body, copy_other, title, copy_title"
 _INSERT = f"INSERT INTO paragraphs_fts({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -44,12 +44,18 @@ def fts_row(
 def row_of(pid: int, kind: str, text: str, title: str | None) -> Row:
     """A stored paragraph's index row, as ingest made it (zxkb.ingest.prepare)."""
     key = textnorm.fold(text)
-    return pid, kind, textnorm.tokens(key), textnorm.title_tokens(key, title) if kind == "body" else ""
+    if kind != "body":
+        return pid, kind, textnorm.tokens(key), "", ""
+    title_tokens = textnorm.title_tokens(key, title)
+    tier = tiers.text(key, textnorm.fold(title) if title and title_tokens else "")
+    return pid, kind, textnorm.tokens(key), title_tokens, tier
 
 
 def add(conn: sqlite3.Connection, rows: Iterable[Row], *, copy: bool = False) -> None:
-    """Index rows, inside the caller's transaction."""
-    conn.executemany(_INSERT, (fts_row(*row, copy=copy) for row in rows))
+    """Index rows (and their tiers), inside the caller's transaction."""
+    rows = list(rows)
+    conn.executemany(_INSERT, (fts_row(*row[:4], copy=copy) for row in rows))
+    tiers.add(conn, ((row[0], row[4]) for row in rows), copy=copy)
 
 
 def _indexed(conn: sqlite3.Connection, doc_id: int) -> list[Row]:
@@ -68,7 +74,9 @@ def remove_document(conn: sqlite3.Connection, doc_id: int) -> None:
     """Forget a document's paragraphs in the index, inside the caller's transaction.
     A contentless FTS5 index forgets a row only when told the tokens it indexed."""
     copy = is_copy(conn, doc_id)
-    conn.executemany(_DELETE, (fts_row(*row, copy=copy) for row in _indexed(conn, doc_id)))
+    rows = _indexed(conn, doc_id)
+    conn.executemany(_DELETE, (fts_row(*row[:4], copy=copy) for row in rows))
+    tiers.remove(conn, ((row[0], row[4]) for row in rows), copy=copy)
 
 
 def move_document(conn: sqlite3.Connection, doc_id: int, *, copy: bool) -> None:
@@ -77,20 +85,25 @@ def move_document(conn: sqlite3.Connection, doc_id: int, *, copy: bool) -> None:
     if is_copy(conn, doc_id) == copy:
         return
     rows = _indexed(conn, doc_id)
-    conn.executemany(_DELETE, (fts_row(*row, copy=not copy) for row in rows))
+    conn.executemany(_DELETE, (fts_row(*row[:4], copy=not copy) for row in rows))
+    tiers.remove(conn, ((row[0], row[4]) for row in rows), copy=not copy)
     add(conn, rows, copy=copy)
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
-    """Index every paragraph again (the normaliser or the index changed), inside the caller's transaction."""
+    """Index every paragraph again, with its tiers (the normaliser or the index
+    changed), inside the caller's transaction."""
     conn.execute("INSERT INTO paragraphs_fts(paragraphs_fts) VALUES ('delete-all')")
+    tiers.clear(conn)
     rows = conn.execute(
         "SELECT p.id, p.kind, p.text, p.title, d.copy_of IS NOT NULL FROM paragraphs p"
         f" JOIN documents d ON d.id = p.doc_id WHERE p.kind IN {INDEXED!r}"
     ).fetchall()
-    conn.executemany(
-        _INSERT, (fts_row(*row_of(pid, kind, text, title), copy=bool(c)) for pid, kind, text, title, c in rows)
-    )
+    for i in range(0, len(rows), 10_000):
+        batch = [(row_of(pid, kind, text, title), bool(c)) for pid, kind, text, title, c in rows[i : i + 10_000]]
+        conn.executemany(_INSERT, (fts_row(*row[:4], copy=c) for row, c in batch))
+        for copy in (False, True):
+            tiers.add(conn, ((row[0], row[4]) for row, c in batch if c == copy), copy=copy)
 
 
 class Filters(NamedTuple):
@@ -102,17 +115,21 @@ class Filters(NamedTuple):
     section: str | None = None  # a path: the section and its subsections
     copies: bool = False  # also the copies' paragraphs
 
-    def columns(self) -> str:
-        """The index columns to match: `{body title}` for body paragraphs of every report once."""
+    def columns(self, *, titles: bool = True) -> str:
+        """The index columns to match: `{body title}` for body paragraphs of every
+        report once; without `titles`, the same rows (a title's every match is
+        one in its text) read from fewer columns, for counting."""
         kinds = set(self.kinds)
-        names = (["body", "title"] if "body" in kinds else []) + (["other"] if kinds - {"body"} else [])
+        names = (["body", "title"] if "body" in kinds and titles else ["body"] if "body" in kinds else []) + (
+            ["other"] if kinds - {"body"} else []
+        )
         if self.copies:
             names += [f"copy_{name}" for name in names]
         return "{" + " ".join(names) + "}"
 
-    def column_match(self, match: str) -> str:
+    def column_match(self, match: str, *, titles: bool = True) -> str:
         """`match` limited to the columns of these kinds."""
-        return f"{self.columns()}: ({match})"
+        return f"{self.columns(titles=titles)}: ({match})"
 
     def sql(self) -> tuple[str, list[object]]:
         """Conditions on p (paragraphs) and s (sections), for the join path."""
@@ -131,8 +148,8 @@ class Filters(NamedTuple):
 
 
 def count(conn: sqlite3.Connection, match: str, filters: Filters) -> int:
-    """How many paragraphs match."""
-    expr = filters.column_match(match)
+    """How many paragraphs match (the title columns left out: the same rows, ~20% faster at 100 MB)."""
+    expr = filters.column_match(match, titles=False)
     if filters.index_only:
         return int(
             conn.execute("SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH ?", (expr,)).fetchone()[0]
@@ -236,21 +253,16 @@ def _id_span(conn: sqlite3.Connection, doc_ids: list[int] | None) -> tuple[int, 
 
 
 def _varints(blob: bytes) -> list[int]:
-    """SQLite's variable-length integers, as FTS5 writes them."""
+    """SQLite's variable-length integers, as FTS5 writes them: 7 bits a byte,
+    high bit set on all but the last (the ninth byte's 8 bits, for values of
+    2**56 and more, never occur in token counts)."""
     out: list[int] = []
-    i, n = 0, len(blob)
-    while i < n:
-        value = 0
-        for k in range(9):
-            byte = blob[i]
-            i += 1
-            if k == 8:
-                value = (value << 8) | byte
-                break
-            value = (value << 7) | (byte & 0x7F)
-            if not byte & 0x80:
-                break
-        out.append(value)
+    value = 0
+    for byte in blob:
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            out.append(value)
+            value = 0
     return out
 
 

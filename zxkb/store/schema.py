@@ -243,6 +243,27 @@ MIGRATIONS: tuple[str, ...] = (
            coalesce(sum(CASE WHEN p.kind = 'body' THEN length(p.text) END), 0)
     FROM documents d LEFT JOIN paragraphs p ON p.doc_id = d.id GROUP BY d.id;
     """,
+    # 9: the index's tiers (zxkb.store.tiers): for each body paragraph, the
+    # characters and pairs of characters it holds three times or more, each with a bucket of how much it can
+    # make the paragraph score, so that a common query's top k is found among a
+    # few hundred paragraphs with an exact bound for the rest; a copy's tokens
+    # marked, as paragraphs_fts keeps copies apart
+    # (zxkb.search.topk) instead of bm25 over every match. Made from the
+    # paragraphs: emptied norm_version makes zxkb.store.connection rebuild the
+    # index and its tiers when the database is next opened to write (zxkb
+    # upgrade, ingest, rm). Self-contained: it touches nothing else, and made
+    # again where it is found (derived data: a database that was given an older
+    # version number keeps nothing of it).
+    """
+    DROP TABLE IF EXISTS paragraphs_tiers_vocab;
+    DROP TABLE IF EXISTS paragraphs_tiers;
+    CREATE VIRTUAL TABLE paragraphs_tiers USING fts5(
+        tiers, content='', detail=none, columnsize=0, tokenize='unicode61 remove_diacritics 0'
+    );
+    -- how many paragraphs hold each tier token (no storage of its own)
+    CREATE VIRTUAL TABLE paragraphs_tiers_vocab USING fts5vocab(paragraphs_tiers, 'row');
+    DELETE FROM meta WHERE key = 'norm_version';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -118,3 +118,25 @@ def test_count_by_year_equals_the_hits_of_search(corpus: Corpus) -> None:
     facets = corpus.json("search", "营商环境", "--count-by", "year")
     assert {b["key"]: b["count"] for b in facets["buckets"]} == per_year
     assert facets["total"] == len(hits)
+
+
+def test_track_evidence_is_what_the_index_finds(corpus: Corpus) -> None:
+    """track reads the next report's review folded, not through the index (whose
+    cost grows with the archive): every term it says a paragraph shares is one
+    that a search of the index restricted to that report finds in it."""
+    from zxkb.api import KnowledgeBase, report_filter
+
+    result = corpus.json("track", str(corpus.report(2016)))
+    with KnowledgeBase(corpus.db) as kb:
+        where = report_filter(docs=[str(result["next"])])
+        found: dict[str, set[str]] = {}
+        checked = 0
+        for item in result["plans"]:
+            for e in item["evidence"]:
+                for term in e["shared"]:
+                    if term not in found:
+                        hits = kb.search(f'"{term}"', where=where, limit=None, exact=True).hits
+                        found[term] = {h.para.ref for h in hits}
+                    assert e["ref"] in found[term], (item["title"], term)
+                    checked += 1
+    assert checked > 100

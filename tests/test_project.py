@@ -204,9 +204,28 @@ def test_parsing_is_pure() -> None:
 
 def test_front_ends_hold_no_sql() -> None:
     front_ends = ("cli", "render", "mcp", "web")
-    for path in [p for folder in front_ends for p in (PACKAGE / folder).glob("*.py")]:
+    for path in [p for folder in front_ends for p in (PACKAGE / folder).rglob("*.py")]:
         text = path.read_text(encoding="utf-8")
         assert "import sqlite3" not in text and ".execute(" not in text, path
+
+
+def test_rich_is_imported_by_the_human_renderer_only() -> None:
+    human = PACKAGE / "render" / "human"
+    importers = {
+        p.relative_to(PACKAGE).as_posix()
+        for p in PACKAGE.rglob("*.py")
+        if any(
+            isinstance(node, (ast.Import, ast.ImportFrom))
+            and any(
+                name == "rich" or name.startswith("rich.")
+                for name in ([node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names])
+            )
+            for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+        )
+    }
+    assert importers, "the walk finds Rich's importers"
+    outside = {p for p in importers if not (PACKAGE / p).is_relative_to(human)}
+    assert not outside, outside
 
 
 def test_no_module_is_long() -> None:

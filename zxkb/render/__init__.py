@@ -1,1 +1,2 @@
-"""Output: json.py for scripts (stdlib only), human.py for people (the only module that imports Rich)."""
+"""Output: json.py for scripts (stdlib only), human/ for people (the only
+package that imports Rich: its charts and its views across reports beside it)."""

@@ -8,6 +8,10 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
+# The human views that live in a module of their own in zxkb.render.human (they
+# draw on its console, so its __init__ does not import them); the others are its own.
+HUMAN_MODULES = {"trend": ".charts", "facets": ".charts", "compare": ".analysis", "track": ".analysis"}
+
 
 class Output:
     def __init__(self, as_json: bool) -> None:
@@ -19,18 +23,11 @@ class Output:
             from zxkb.render import json as render_json
 
             render_json.dump(getattr(render_json, view)(result))
-        elif view in ("trend", "facets"):  # charts: drawn on human's console, so human cannot import them
-            from zxkb.render import charts
-
-            getattr(charts, view)(result)
-        elif view in ("compare", "track"):
-            from zxkb.render import analysis
-
-            getattr(analysis, view)(result)
         else:
-            from zxkb.render import human
+            from importlib import import_module
 
-            getattr(human, view)(result)
+            module = import_module(f"zxkb.render.human{HUMAN_MODULES.get(view, '')}")
+            getattr(module, view)(result)
 
     def json_lines(self, view: str, results: Iterable[Any]) -> None:
         """One JSON object a line (export: always JSON)."""

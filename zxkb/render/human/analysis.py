@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.text import Text
 
 from zxkb.models import CompareResult, CompareSide, KeyTerm, TrackResult
-from zxkb.render.charts import fit, pad
 from zxkb.render.human import _out
+from zxkb.render.human.charts import fit, pad
 from zxkb.render.safe import printable
 
 PIPE_WIDTH = 80

@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from measure import run_process
+from measure import PHASE_TIMER, run_process
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
@@ -46,24 +46,13 @@ WITHOUT = (
     "prepare.identify = lambda *a, **k: None; prepare.sentence_hashes = lambda *a, **k: (); "
     "from zxkb.cli import main; sys.argv[0] = 'zxkb'; main()"
 )
-PHASES = """
-import sys, time
-from collections import Counter
+PHASES = (
+    PHASE_TIMER
+    + """
 from pathlib import Path
 from zxkb.ingest import prepare
 from zxkb.store import connection, reports
 from zxkb.ingest.run import ingest_paths
-
-spent = Counter()
-
-def timed(name, fn):
-    def wrapper(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            spent[name] += time.perf_counter() - start
-    return wrapper
 
 prepare.identify = timed("identify", prepare.identify)
 prepare.sentence_hashes = timed("hash", prepare.sentence_hashes)
@@ -76,6 +65,7 @@ total = time.perf_counter() - start
 print(f"ingest_paths {total:.2f} s: identities {spent['identify']:.2f} s, sentence hashes {spent['hash']:.2f} s, "
       f"storing and placing {spent['place']:.2f} s; the rest {total - sum(spent.values()):.2f} s")
 """
+)
 QUERIES = ("营商环境", "发展", "供给侧结构性改革", "国防 外交")
 FILTERS = ((), ("--copies",), ("--year", "2016-2020", "--type", "government"), ("--region", "湖南"))
 

@@ -36,6 +36,8 @@ import time
 from functools import partial
 from pathlib import Path
 
+from measure import PHASE_TIMER
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -46,9 +48,9 @@ NO_VOCAB = (
     "termstore.VocabularyBatch.add = lambda self, *a: None; termstore.VocabularyBatch.flush = lambda self: None; "
     "from zxkb.cli import main; sys.argv[0] = 'zxkb'; main()"
 )
-PHASES = """
-import sys, time
-from collections import Counter
+PHASES = (
+    PHASE_TIMER
+    + """
 from functools import partial
 from pathlib import Path
 from zxkb import vocab
@@ -56,23 +58,12 @@ from zxkb.store import connection, documents, index
 from zxkb.store import terms as termstore
 from zxkb.ingest.run import ingest_paths
 
-spent = Counter()
-
-def timed(name, fn):
-    def wrapper(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            spent[name] += time.perf_counter() - start
-    return wrapper
-
 vocab.extract = timed("extract", vocab.extract)
 vocab.term_pinyin = timed("pinyin", vocab.term_pinyin)
 _readings = vocab.char_readings
 vocab.char_readings = timed("pinyin", lambda term: list(_readings(term)))
 termstore._write_terms = timed("write", termstore._write_terms)
-conn = connection.connect(Path(sys.argv[1]), create=True)
+conn = connection.connect(Path(sys.argv[1]), write=True, create=True)
 start = time.perf_counter()
 ingest_paths(conn, [Path(p) for p in sys.argv[2:]])
 total = time.perf_counter() - start
@@ -81,6 +72,7 @@ print(f"ingest_paths {total:.2f} s: vocab.extract {spent['extract']:.2f} s, "
       f"pinyin {spent['pinyin']:.2f} s, vocabulary writes {spent['write']:.2f} s, "
       f"the rest (reading, parsing, storing documents) {total - sum(spent.values()):.2f} s")
 """
+)
 
 
 def _shift_year(k: int, m: re.Match[str]) -> str:

@@ -29,6 +29,25 @@ class Timed:
         }
 
 
+# The start of a script run with `python -c` that times phases of an ingest in
+# process: `timed(name, fn)` wraps a function, `spent[name]` sums its seconds.
+PHASE_TIMER = """
+import sys, time
+from collections import Counter
+
+spent = Counter()
+
+def timed(name, fn):
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent[name] += time.perf_counter() - start
+    return wrapper
+"""
+
+
 def run_process(
     argv: Sequence[str], runs: int, *, warmup: int = 1, env: dict[str, str] | None = None, ok: tuple[int, ...] = (0, 1)
 ) -> Timed:

@@ -144,3 +144,26 @@ def test_other_cjk_encodings_are_not_taken_for_chinese() -> None:
     data.decode("gbk")
     with pytest.raises(InputError, match="cannot tell the file's encoding"):
         decode(data)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "",  # printable report text
+        "\u3000\u3000首行缩进\u00a0",  # the spaces reports use
+        "\t\f\v\x1a",  # whitespace controls and the DOS end-of-file mark
+        "\u200b\ufeff\u2028",  # format characters and a line separator: not printable, not bad
+        "\x00\x07" * 3,  # controls: bad
+        "\ue000\uf8ff" * 3,  # private use: bad
+        "\U000e0080",  # unassigned: bad
+        "\ud800",  # a lone surrogate: bad
+        "\x07" * 400,  # past MAX_BAD of the text
+    ],
+)
+def test_is_clean_is_text_stats_clean(extra: str) -> None:
+    """The C-level check that decides most texts says what counting every character says."""
+    from zxkb.formats.decode import is_clean, text_stats
+
+    base = SEED.read_text(encoding="utf-8")[:20_000]
+    for text in (base + extra, extra + base, extra, base[:50] + extra):
+        assert is_clean(text) == text_stats(text).clean, repr(extra)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from zxkb.errors import InputError, UsageError
-from zxkb.formats.decode import decode_text, normalise_newlines, text_encoding, text_stats
+from zxkb.formats.decode import decode_text, is_clean, normalise_newlines, text_encoding
 from zxkb.formats.html_tree import parse_page
 from zxkb.formats.record import ReadOptions, Record, path_text
 
@@ -93,7 +93,7 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, str, tuple[str, ...
     name = declared.group(1).decode("ascii")
     try:
         text = data.decode(text_encoding(name))
-        if text_stats(text).clean:
+        if is_clean(text):
             return normalise_newlines(text), name, ()
     except (UsageError, UnicodeError):  # not a text encoding; bytes it cannot decode
         pass

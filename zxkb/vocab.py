@@ -184,10 +184,10 @@ def extract(paragraphs: Iterable[str], titles: Iterable[str], cut: Cut) -> Docum
     paragraphs and headings; `titles`: its folded section and initiative titles;
     `cut`: a word segmenter (rjieba.cut)."""
     texts = list(dict.fromkeys(p for p in paragraphs if p))
-    words: list[str] = []  # the document's words, paragraph by paragraph (cut one by one)
-    for text in texts:
-        words += cut(text)
-        words.append(_PARAGRAPH_BREAK)
+    # the document's words, paragraph by paragraph, in one call: the segmenter
+    # cuts text between non-word characters on its own, so a line break yields
+    # itself and the words on either side are those of each paragraph alone
+    words: list[str] = [*cut(_PARAGRAPH_BREAK.join(texts)), _PARAGRAPH_BREAK] if texts else []
     word_counts = Counter(words)
     counts = dict(compress(word_counts.items(), map(LONG_EDGE.__and__, map(_ROLES.__getitem__, word_counts))))
     single = frozenset(counts)

@@ -71,6 +71,25 @@ def test_a_term_is_a_phrase_not_a_clause(seed_terms: vocab.DocumentTerms) -> Non
     assert "中共中央关于新时代加强和改进人民政协工作的意见" in seed_terms  # a 《…》 title
 
 
+def test_a_document_cut_at_once_is_its_paragraphs_cut_one_by_one() -> None:
+    """extract cuts a document's paragraphs in one call, joined by line breaks:
+    the same words as cutting each paragraph alone, a break between them, so no
+    phrase spans two paragraphs (a segmenter that cut across the break would fail)."""
+    doc = parse_report(SEED.read_text(encoding="utf-8"))
+    texts = list(dict.fromkeys(textnorm.fold(b.text) for b in doc.blocks if b.kind in vocab.VOCAB_KINDS))
+    calls: list[str] = []
+
+    def one_by_one(text: str) -> list[str]:
+        calls.append(text)
+        words: list[str] = []
+        for piece in text.split("\n"):
+            words += [*vocab.segmenter()(piece), "\n"]
+        return words[:-1]
+
+    assert vocab.extract(texts, [], one_by_one).counts == vocab.extract(texts, [], vocab.segmenter()).counts
+    assert len(calls) == 1 and len(texts) > 50  # one call for the whole document
+
+
 def test_vocabulary_leaves_out_noise(seed_terms: vocab.DocumentTerms) -> None:
     assert all(len(t) >= 2 for t in seed_terms)
     assert not set(seed_terms) & {"我们", "以及", "进行", "通过", "的"}

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import sys
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -84,21 +85,70 @@ def _counts(key: str, *, pairs_of_rare: bool = True) -> Counter[str]:
     return counts
 
 
+# A plain text's characters as 16-bit code units in this machine's byte order
+# (every plain character is in the BMP), so that memoryview counts them and
+# their pairs as integers: no string object is made for each character or pair.
+_UTF16 = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
+_SPACE = ord(" ")
+_LOW_FIRST = sys.byteorder == "little"  # a pair's 32 bits: the first character in the low half
+
+
+def _code_counts(key: str) -> Counter[int]:
+    """_counts of `key`, with each character as its code point and each pair of
+    characters as the 32-bit integer of their two code units (>= 65,536: no
+    plain character is U+0000)."""
+    not_plain, _ = _patterns()
+    data = memoryview(not_plain.sub(" ", key).encode(_UTF16))
+    n = len(data)
+    counts = Counter(data.cast("H"))
+    counts.update(data[: n - n % 4].cast("I"))  # the pairs that start at an even position
+    if n >= 6:
+        counts.update(data[2 : 2 + (n - 2) // 4 * 4].cast("I"))  # ... and at an odd one
+    return counts
+
+
+def _part(code: int) -> str | None:
+    """The character or pair of characters that _code_counts counted as `code`; None for one with a space."""
+    if code < 0x10000:
+        return None if code == _SPACE else chr(code)
+    low, high = code & 0xFFFF, code >> 16
+    if low == _SPACE or high == _SPACE:
+        return None
+    return chr(low) + chr(high) if _LOW_FIRST else chr(high) + chr(low)
+
+
 def text(key: str, title_key: str = "") -> str:
     """The tier tokens of a body paragraph whose folded text is `key` and whose
     indexed title (zxkb.textnorm.title_tokens, folded) is `title_key`: its
-    characters, and its pairs of adjacent characters, held at least MIN_TF times."""
-    weights: Mapping[str, float] = _counts(key, pairs_of_rare=bool(title_key))  # the title adds to rare ones
-    if title_key:
-        weighted: dict[str, float] = dict(weights)
-        for part, m in _counts(title_key).items():
-            weighted[part] = weighted.get(part, 0) + TITLE * m
-        weights = weighted
+    characters, and its pairs of adjacent characters, held at least MIN_TF times
+    (an occurrence in the title weighing TITLE), in the order of their first
+    occurrence, characters first."""
     length = max(len(key) + len(title_key), LENGTH) + OFFSET
     edges = [edge * length for edge in _EDGES]  # a count's bucket: how many of these it reaches
-    return " ".join(
-        part + BUCKETS[bisect_right(edges, c)] for part, c in weights.items() if c >= MIN_TF and " " not in part
-    )
+    if title_key and title_key not in key:  # (an indexed title is part of its text: zxkb.textnorm.title_tokens)
+        weighted: dict[str, float] = dict(_counts(key))
+        for part, m in _counts(title_key).items():
+            weighted[part] = weighted.get(part, 0) + TITLE * m
+        return " ".join(
+            part + BUCKETS[bisect_right(edges, c)] for part, c in weighted.items() if c >= MIN_TF and " " not in part
+        )
+    counts: Mapping[int, float] = _code_counts(key)
+    if title_key:
+        weights = dict(counts)
+        for code, m in _code_counts(title_key).items():
+            weights[code] = weights.get(code, 0) + TITLE * m
+        counts = weights
+    chars: list[str] = []
+    pairs: list[tuple[int, str]] = []  # (first position, pair)
+    for code, c in counts.items():
+        if c >= MIN_TF and (found := _part(code)) is not None:
+            token = found + BUCKETS[bisect_right(edges, c)]
+            if code < 0x10000:
+                chars.append(token)
+            else:
+                pairs.append((key.find(found), token))
+    pairs.sort()
+    return " ".join([*chars, *(token for _, token in pairs)])
 
 
 def parts(key: str) -> list[str]:

@@ -49,6 +49,16 @@ def test_tokens_one_per_character_and_punctuation_kept() -> None:
     assert index_text("遠程 協商") == "远 程 协 商"
 
 
+@pytest.mark.parametrize(
+    "key", ["", "发", "发展", "a1", "发\U00020000展", "\ud800发", "发\udfff", "“两个”,2019年 x", "é" * 3]
+)
+def test_tokens_are_the_characters_joined_by_spaces(key: str) -> None:
+    """tokens builds the spaced text from code units: the same as joining the
+    characters one by one, beyond the BMP and with a lone surrogate (which a
+    query may hold) too."""
+    assert tokens(key) == textnorm._NOT_PLAIN.sub(textnorm._encode, " ".join(key))
+
+
 def test_t2s_table_matches_opencc() -> None:
     opencc = pytest.importorskip("opencc")
     conv = opencc.OpenCC("t2s")

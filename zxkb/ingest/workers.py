@@ -20,6 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+from zxkb import cores
 from zxkb.errors import IngestError, UsageError
 from zxkb.formats import MANY_REPORT_SUFFIXES, ReadOptions, Record
 from zxkb.ingest.prepare import (
@@ -41,7 +42,7 @@ WATCH_SECONDS = 0.5  # how often a worker checks that its main process is there
 
 
 def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores.available()
 
 
 def max_jobs() -> int:

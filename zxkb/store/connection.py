@@ -42,9 +42,29 @@ class Connection(sqlite3.Connection):
 
     on_wait: Callable[[], None] | None = None
     path: Path
+    uri = ""  # how it was opened (sibling opens another the same way)
     migrated_from: int | None = None  # the schema version a write connection found, when it migrated
     index_rebuilt = False  # whether a write connection rebuilt the index for this normaliser
     archive_rebuilt = False  # whether it gave the stored documents their identity and copies again
+
+    def sibling(self) -> Connection:
+        """Another connection to read this database, opened the same way (the
+        checks `connect` made hold for it), for a query that runs beside this
+        one's in a thread of its own (check_same_thread off: it is made here,
+        used there)."""
+        other = sqlite3.connect(
+            self.uri,
+            uri=True,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            factory=Connection,
+            check_same_thread=False,
+        )
+        assert isinstance(other, Connection)
+        other.uri, other.path = self.uri, self.path
+        other.execute("PRAGMA query_only = ON")
+        other.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        return other
 
 
 def connect(
@@ -103,6 +123,7 @@ def _open(path: Path, write: bool) -> Connection:
         f"{uri}?mode={mode}", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, factory=Connection
     )
     assert isinstance(conn, Connection)
+    conn.uri = f"{uri}?mode={mode}"
     if not write:
         conn.execute("PRAGMA query_only = ON")
     return conn
@@ -125,6 +146,7 @@ def _readable(conn: Connection, path: Path) -> Connection:
     uri = f"file:{_uri_path(path)}?mode=ro&immutable=1"
     fallback = sqlite3.connect(uri, uri=True, isolation_level=None, factory=Connection)
     assert isinstance(fallback, Connection)
+    fallback.uri = uri
     fallback.path, fallback.on_wait = path, conn.on_wait
     fallback.execute("PRAGMA query_only = ON")
     return fallback

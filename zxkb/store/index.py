@@ -14,7 +14,7 @@ the text too, while bm25 can weigh the title (`weights`)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from zxkb import textnorm
@@ -147,10 +147,18 @@ class Filters(NamedTuple):
         return self.doc_ids is None and self.section is None and set(self.kinds) in ({"body"}, set(INDEXED))
 
 
-def count(conn: sqlite3.Connection, match: str, filters: Filters) -> int:
-    """How many paragraphs match (the title columns left out: the same rows, ~20% faster at 100 MB)."""
+def count(conn: sqlite3.Connection, match: str, filters: Filters, *, ways: int = 1) -> int:
+    """How many paragraphs match (the title columns left out: the same rows, ~20%
+    faster at 100 MB). With `ways` > 1 (a common term, whose count is most of
+    its search: 发展 at 1 GB, 170 ms), the paragraphs' ids are cut into that many
+    ranges counted at once, each by a connection of its own in a thread of its
+    own (SQLite lets go of Python's lock while it works)."""
     expr = filters.column_match(match, titles=False)
     if filters.index_only:
+        sibling = getattr(conn, "sibling", None)  # zxkb.store.connection.Connection's (not imported: a cycle)
+        uri: object = getattr(conn, "uri", None)
+        if ways > 1 and sibling is not None and isinstance(uri, str) and uri:
+            return _count_in_ranges(conn, sibling, expr, ways)
         return int(
             conn.execute("SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH ?", (expr,)).fetchone()[0]
         )
@@ -159,6 +167,47 @@ def count(conn: sqlite3.Connection, match: str, filters: Filters) -> int:
         return 0
     where, args = filters.sql()
     return int(conn.execute(f"SELECT count(*) {_joined(where)}", [expr, *span, *args]).fetchone()[0])
+
+
+# `rowid <= ?`, not `<`: FTS5 stops at an upper bound it is given as LE, and
+# reads to the end of every list past one given as LT (SQLite filters then)
+_COUNT_RANGE = "SELECT count(*) FROM paragraphs_fts WHERE paragraphs_fts MATCH ? AND rowid >= ? AND rowid <= ?"
+
+
+def _count_in_ranges(conn: sqlite3.Connection, sibling: Callable[[], sqlite3.Connection], expr: str, ways: int) -> int:
+    """count() of the index's rows in `ways` ranges of ids at once: the first ones
+    in threads, on sibling connections; the last here, on `conn`."""
+    import threading  # here: only a common term's count needs it
+
+    # two subqueries: SQLite reads one end of the table for each, where min and max together scan it all
+    low, high = conn.execute("SELECT (SELECT min(id) FROM paragraphs), (SELECT max(id) FROM paragraphs)").fetchone()
+    if low is None:
+        return 0
+    ways = min(ways, high + 1 - low)
+    step = -(-(high + 1 - low) // ways)
+    edges = [min(low + i * step, high + 1) for i in range(ways)] + [high + 1]
+    counts = [0] * ways
+    failures: list[BaseException] = []
+
+    def run(i: int, other: sqlite3.Connection) -> None:
+        try:
+            counts[i] = other.execute(_COUNT_RANGE, (expr, edges[i], edges[i + 1] - 1)).fetchone()[0]
+        except BaseException as exc:  # raised again in the caller's thread
+            failures.append(exc)
+        finally:
+            other.close()
+
+    threads = [threading.Thread(target=run, args=(i, sibling())) for i in range(ways - 1)]
+    for thread in threads:
+        thread.start()
+    try:
+        counts[-1] = conn.execute(_COUNT_RANGE, (expr, edges[-2], edges[-1] - 1)).fetchone()[0]
+    finally:
+        for thread in threads:
+            thread.join()
+    if failures:
+        raise failures[0]
+    return sum(counts)
 
 
 def ranked(

@@ -22,27 +22,29 @@ from zxkb.errors import UsageError
 from zxkb.models import (
     INDEXED,
     KINDS,
-    CompareResult,
     DocInfo,
-    FacetResult,
     FuzzyResult,
-    IngestReport,
     Kind,
-    Outline,
     Paragraph,
-    Reading,
     ReportFilter,
     SearchResult,
     Selection,
-    ShowResult,
-    TrackResult,
-    TrendResult,
-    UpgradeReport,
 )
 from zxkb.store import connection, failures, reads
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the records of the other commands: created when they are used (zxkb.models)
     from zxkb.ingest.run import IngestOptions
+    from zxkb.models import (
+        CompareResult,
+        FacetResult,
+        IngestReport,
+        Outline,
+        Reading,
+        ShowResult,
+        TrackResult,
+        TrendResult,
+        UpgradeReport,
+    )
 
 DEFAULT_KINDS: tuple[Kind, ...] = ("body",)
 ALL_KINDS: tuple[Kind, ...] = INDEXED  # what search --all searches
@@ -238,6 +240,8 @@ class KnowledgeBase:
             tree = outline.outline(self.conn, [doc_id], None, copies=True)
             paragraphs = tuple(reads.iter_paragraphs(self.conn, [doc_id], KINDS))
         copies = tuple(d for d in infos if d.id != doc_id)
+        from zxkb.models import Reading
+
         return Reading(info, copies, tree[0].sections if tree else (), paragraphs)
 
     def documents(self, *, where: ReportFilter | None = None) -> list[DocInfo]:
@@ -345,6 +349,7 @@ class KnowledgeBase:
         """What opening to write did (migrated the schema, rebuilt the index for
         this normaliser), and the vocabulary brought up to date: built for this
         version, with the terms of documents an interrupted ingest left out."""
+        from zxkb.models import UpgradeReport
         from zxkb.store import schema, terms
 
         with failures.translated(self.path):

@@ -14,26 +14,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from zxkb.models import (
-    DocInfo,
-    FuzzyResult,
-    Hit,
-    IngestReport,
-    Outline,
-    OutlineSection,
-    Paragraph,
-    SearchResult,
-    ShowResult,
-    UpgradeReport,
-)
+from zxkb.models import DocInfo, FuzzyResult, Hit, Paragraph, SearchResult
 from zxkb.render.safe import printable
 from zxkb.render.wrap import Piece, wrap
+
+if TYPE_CHECKING:  # records search does not need: created when used (zxkb.models)
+    from zxkb.models import IngestReport, Outline, OutlineSection, ShowResult, UpgradeReport
 
 MATCH_STYLE = "bold black on yellow"
 Pieces = list[Piece]

@@ -23,7 +23,13 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from zxkb.charclass import CharClass
+
 VERSION = 1
+
+# The character classes below are CharClasses (zxkb.charclass): compiled when a
+# text first needs them (sre takes ~2 ms for a class with the CJK ranges), so a
+# query of a few Han characters compiles none; then they are the compiled expressions.
 
 # Characters whose NFKC form is themselves and that need no other folding are
 # the common case; `fold` works on whole strings with C-level calls.
@@ -56,7 +62,7 @@ class _DropTable(dict):  # type: ignore[type-arg]
 _DROP = _DropTable()
 
 
-_FULL_WIDTH = re.compile("[\uff01-\uff5e]+")
+_FULL_WIDTH = CharClass("[\uff01-\uff5e]+", globals(), "_FULL_WIDTH")
 _TO_ASCII = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}  # ！..～ -> !..~, as NFKC maps them
 
 
@@ -84,9 +90,11 @@ def fold(text: str) -> str:
 # Characters that fold to exactly one character, alone and in any company: Han
 # ideographs, ASCII letters and digits, full-width forms, common CJK punctuation.
 # A text made only of them folds position by position (the common case).
-_ONE_TO_ONE = re.compile(
+_ONE_TO_ONE = CharClass(
     "[^\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9\uff01-\uff5e\u3001\u3002\u300a-\u3011\u2018\u2019\u201c\u201d"
-    "\u2014\u00b7%,.:;!?()\\[\\]/+\\-]"
+    "\u2014\u00b7%,.:;!?()\\[\\]/+\\-]",
+    globals(),
+    "_ONE_TO_ONE",
 )
 
 
@@ -148,7 +156,7 @@ def fold_map(text: str) -> tuple[str, list[int], list[int]]:
 # Every other character becomes an ASCII token `x<hex>`, so punctuation and rare
 # scripts are matched exactly too, never dropped by the tokenizer. Real
 # single-letter tokens cannot collide with these longer ones.
-_NOT_PLAIN = re.compile(r"[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff ]")
+_NOT_PLAIN = CharClass("[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff ]", globals(), "_NOT_PLAIN")
 _ENCODED: dict[str, str] = {}
 
 

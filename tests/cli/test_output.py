@@ -163,3 +163,25 @@ def test_text_that_isprintable_passes_holds_nothing_to_escape() -> None:
     assert [c for c in escaped if c.isprintable()] == []
     assert safe.printable("远程协商\x1b[2J\u202e，\udce9") == "远程协商\\x1b[2J\\u202e，\\xe9"
     assert safe.printable("远程协商 (2020)\t") == "远程协商 (2020)\t"
+
+
+def test_an_unwrapped_line_is_the_wrapped_line_of_unbounded_width() -> None:
+    """wrap(…, None) joins whole pieces (to a pipe); it must say what the character-by-character
+    path says when no line is ever full."""
+    pieces: list[tuple[str, str, bool]] = [
+        (" 1. ", "bold", False),
+        ("远程协商", "", True),
+        ("", "dim", True),
+        (" · 二(一)", "cyan", False),
+        (" 立足  ", "cyan", True),
+        ("  ", "dim", True),
+        (" ", "", True),
+    ]
+    cases = [pieces[:n] for n in range(len(pieces) + 1)] + [
+        pieces[::-1],
+        [("  ", "", True)] * 3,
+        [("a", "x", True)] * 3,
+    ]
+    for case in cases:
+        for indent in ("", "    "):
+            assert wrap(case, None, indent=indent) == wrap(case, 10**9, indent=indent), (case, indent)

@@ -32,6 +32,9 @@ def test_what_the_reader_refuses() -> None:
         with pytest.raises(ValueError):
             charclass.ranges(pattern)
     assert charclass.ranges(r"[^a-c\-x]+") == (True, ((ord("-"), ord("-")), (97, 99), (120, 120)))
+    assert charclass.ranges("[a-zc-fA-Z0-9_]") == (False, ((48, 57), (65, 90), (95, 95), (97, 122)))
+    overlapping = CharClass("[\u4e00-\u9fffa-z\u5000-\u5001b]", {}, "x")
+    assert [ch for ch in "一中A鿿丿b" if overlapping._matched(ch)] == ["一", "中", "鿿", "丿", "b"]
 
 
 def _encode(m: re.Match[str]) -> str:

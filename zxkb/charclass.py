@@ -6,7 +6,7 @@ a search would compile for a query of two characters. A CharClass answers
 `search`, `finditer` and `sub` as its expression does; until it is compiled it
 answers a text that holds none of the class's characters itself (nothing to
 find, nothing to replace), looking at each distinct character of the text once
-(code-point comparisons against the class's ranges, remembered). The first text
+(a code point among the class's sorted ranges, remembered). The first text
 that holds one of them, or the 64th text, compiles the expression; from then
 on the expression answers, and the module's global that named the CharClass
 names the compiled expression itself (no call in between).
@@ -18,6 +18,7 @@ followed by `+`, of characters, ranges `a-z` and backslash-escaped characters.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -56,30 +57,40 @@ def ranges(pattern: str) -> tuple[bool, tuple[tuple[int, int], ...]]:
         else:
             found.append((ord(chars[j][0]), ord(chars[j][0])))
             j += 1
-    return negated, tuple(sorted(found))
+    merged: list[tuple[int, int]] = []  # overlapping ranges as one, so that a code point is in at most one
+    for lo, hi in sorted(found):
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return negated, tuple(merged)
 
 
 class CharClass:
     def __init__(self, pattern: str, module: dict[str, Any], name: str) -> None:
         """`pattern` as re.compile takes it; `module[name]` is replaced by the compiled expression."""
         self.pattern = pattern
-        self._negated, self._ranges = ranges(pattern)
+        self._negated, ranges_ = ranges(pattern)
+        self._starts = [lo for lo, _ in ranges_]
+        self._ends = [hi for _, hi in ranges_]
         self._module, self._name = module, name
         self._compiled: re.Pattern[str] | None = None
         self._answered = 0
-        self._matches: dict[str, bool] = {}  # character -> whether the class matches it
+        self._in: set[str] = set()  # characters seen that the class matches
+        self._out: set[str] = set()  # and those it does not
 
     def _matched(self, ch: str) -> bool:
         cp = ord(ch)
-        inside = any(lo <= cp <= hi for lo, hi in self._ranges)
-        self._matches[ch] = matched = inside != self._negated
-        return matched
+        i = bisect_right(self._starts, cp) - 1
+        return (i >= 0 and cp <= self._ends[i]) != self._negated
 
     def _expression(self, text: str) -> re.Pattern[str] | None:
         """The compiled expression, or None when `text` holds nothing the class matches."""
         if self._compiled is None and self._answered < ANSWERED_BEFORE_COMPILING:
-            matches = self._matches
-            if not any(matches[ch] if ch in matches else self._matched(ch) for ch in set(text)):
+            chars = set(text)
+            for ch in chars - self._in - self._out:
+                (self._in if self._matched(ch) else self._out).add(ch)
+            if chars.isdisjoint(self._in):
                 self._answered += 1
                 return None
         if self._compiled is None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import zxkb.models
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEED
 
 ELSEWHERE = ("models_parse", "models_views", "models_analysis")
 
@@ -56,3 +56,25 @@ def test_importing_models_creates_only_its_own_records() -> None:
 def test_a_name_models_does_not_have_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="NoSuchRecord"):
         zxkb.models.NoSuchRecord  # noqa: B018
+
+
+@pytest.mark.parametrize("args", [["search", "协商"], ["search", "协商", "--json"], ["search", "远成协商"]])
+def test_search_creates_none_of_the_other_records(tmp_path: Path, args: list[str]) -> None:
+    """A module of the query path that named another command's record at its top (not
+    under TYPE_CHECKING) would create them at every search; ingest does, to store documents."""
+    db = str(tmp_path / "z.db")
+    code = (
+        "import sys, contextlib, io\n"
+        "from zxkb.cli import run\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    code = run(sys.argv[1:] + ['--db', {db!r}])\n"
+        "print(code, sorted(m for m in sys.modules if m.startswith('zxkb.models_')))\n"
+    )
+
+    def modules(*argv: str) -> str:
+        run = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd=ROOT)
+        return run.stdout.strip()
+
+    assert modules("ingest", str(SEED)).startswith("0 ['zxkb.models_parse'")
+    code_, loaded = modules(*args).split(" ", 1)
+    assert code_ in ("0", "1") and loaded == "[]"  # 1: no exact hit (the partial ones and suggestions shown)

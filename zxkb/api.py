@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zxkb.errors import UsageError
@@ -33,6 +32,8 @@ from zxkb.models import (
 from zxkb.store import connection, failures, reads
 
 if TYPE_CHECKING:  # the records of the other commands: created when they are used (zxkb.models)
+    from pathlib import Path
+
     from zxkb.ingest.run import IngestOptions
     from zxkb.models import (
         CompareResult,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:  # the records of the other commands: created when they are us
         TrendResult,
         UpgradeReport,
     )
+    from zxkb.paths import StrPath
 
 DEFAULT_KINDS: tuple[Kind, ...] = ("body",)
 ALL_KINDS: tuple[Kind, ...] = INDEXED  # what search --all searches
@@ -125,7 +127,7 @@ class KnowledgeBase:
 
     def __init__(
         self,
-        path: Path,
+        path: StrPath,  # a Path, or its text (zxkb.paths.database_file)
         *,
         write: bool = False,
         create: bool = False,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
 
 from zxkb import textnorm
 from zxkb.errors import NotFound
@@ -74,6 +73,8 @@ def resolve_docs(conn: sqlite3.Connection, spec: str | None) -> list[int] | None
     is_id = spec.isascii() and spec.isdigit() and len(spec) <= 18  # SQLite's integers are 64-bit
     if is_id and conn.execute("SELECT 1 FROM documents WHERE id = ?", (int(spec),)).fetchone():
         return [int(spec)]
+    from pathlib import Path  # not on a search's path without --doc
+
     key = textnorm.fold(spec)
     ids = [
         doc_id

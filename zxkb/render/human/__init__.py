@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -26,6 +25,8 @@ from zxkb.render.safe import printable
 from zxkb.render.wrap import Piece, wrap
 
 if TYPE_CHECKING:  # records search does not need: created when used (zxkb.models)
+    from pathlib import Path
+
     from zxkb.models import IngestReport, Outline, OutlineSection, ShowResult, UpgradeReport
 
 MATCH_STYLE = "bold black on yellow"
@@ -262,6 +263,8 @@ def docs(infos: list[DocInfo]) -> None:
     """Two lines a document: id, title, date and speaker; then what report it
     is, its counts and source; a copy says of which document, the canonical
     copy lists the others."""
+    from pathlib import Path  # not on a search's path
+
     out = _out()
     for d in infos:
         head = [_ref(f"{d.id:>4}  ", "magenta"), _text(d.title, "bold")]
@@ -349,6 +352,8 @@ def progress(label: str) -> Iterator[Callable[[int, int, Path], None]]:
 
 
 def ingest(report: IngestReport) -> None:
+    from pathlib import Path
+
     out = _out()
     for item in report.ingested:
         aside: dict[str, int] = item.get("set_aside") or {}  # type: ignore[assignment]

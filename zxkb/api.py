@@ -52,7 +52,7 @@ DEFAULT_KINDS: tuple[Kind, ...] = ("body",)
 ALL_KINDS: tuple[Kind, ...] = INDEXED  # what search --all searches
 
 
-_YEARS = re.compile(r"^\s*(\d{4})\s*(?:(?:-|–|—|~|\.\.)\s*(\d{4}))?\s*$")
+_YEARS = r"^\s*(\d{4})\s*(?:(?:-|–|—|~|\.\.)\s*(\d{4}))?\s*$"  # compiled by re's cache when --year is given
 
 
 def report_filter(
@@ -68,7 +68,7 @@ def report_filter(
     """The filters as a user types them (`--year 2016-2020`) as a ReportFilter."""
     spans = []
     for text in years:
-        m = _YEARS.match(unicodedata.normalize("NFKC", text))
+        m = re.match(_YEARS, unicodedata.normalize("NFKC", text))
         if not m:
             raise UsageError(
                 f"not a year or a range of years: {text!r}", "write a year as 2018 or a range as 2016-2020"

@@ -21,8 +21,6 @@ from zxkb.errors import UsageError
 from zxkb.models import (
     INDEXED,
     KINDS,
-    DocInfo,
-    FuzzyResult,
     Kind,
     Paragraph,
     ReportFilter,
@@ -37,7 +35,9 @@ if TYPE_CHECKING:  # the records of the other commands: created when they are us
     from zxkb.ingest.run import IngestOptions
     from zxkb.models import (
         CompareResult,
+        DocInfo,
         FacetResult,
+        FuzzyResult,
         IngestReport,
         Outline,
         Reading,

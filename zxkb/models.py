@@ -4,13 +4,13 @@ dataclasses took ~8 ms to create (NamedTuples ~1.5 ms); that is a sixth of
 `zxkb search`'s start-up. No `from __future__ import annotations` here: with
 it every annotation is a string, which typing.NamedTuple compiles one by one
 (208 of them: ~6 ms of compile() at every start, about half the module's
-import); the one forward reference is quoted.
+import); the forward references are quoted.
 
 Each NamedTuple still costs ~0.1 ms to create, so this module holds only the
-records of the query path (a search and what it shows); the others live in
-zxkb.models_parse (what parsing makes), zxkb.models_views (outline, show,
-reading, ingest, upgrade) and zxkb.models_analysis (trend, facets, track,
-compare), and are created when first named: `from zxkb.models import Block`
+records of a search and what it shows; the others live in zxkb.models_parse
+(what parsing makes), zxkb.models_views (documents, fuzzy terms and a search's
+suggestions, outline, show, reading, ingest, upgrade) and zxkb.models_analysis
+(trend, facets, track, compare), and are created when first named: `from zxkb.models import Block`
 works as before (module __getattr__). Those modules never import this one at
 run time (their annotations name its records as strings), so there is no
 circle."""
@@ -90,29 +90,6 @@ class ReportFacts(NamedTuple):
 # --- results -------------------------------------------------------------
 
 
-class DocInfo(NamedTuple):
-    id: int
-    title: str
-    subtitle: str | None
-    author: str | None
-    date: str | None
-    source: str
-    paragraphs: int
-    sections: int
-    year: int | None
-    region: str | None
-    pages: int | None = None  # a PDF's page count, else None
-    type: str = "other"
-    level: str | None = None
-    key: str | None = None
-    meeting: str | None = None
-    speaker: str | None = None
-    speaker_role: str | None = None
-    copy_of: int | None = None  # the canonical copy's id, when this document is a copy of a report
-    copies: tuple[int, ...] = ()  # on the canonical copy: the other copies' ids
-    evidence: tuple[tuple[str, str], ...] = ()  # (field, where it came from)
-
-
 class Paragraph(NamedTuple):
     doc: int
     doc_title: str
@@ -152,25 +129,12 @@ class Hit(NamedTuple):
         return "partial" if self.missing is not None else "approximate" if self.variant is not None else "exact"
 
 
-class FuzzyMatch(NamedTuple):
-    term: str
-    score: float  # 0..100; see zxkb.fuzzy
-    count: int  # type: ignore[assignment]  # occurrences (in the --doc documents, if given); shadows tuple.count
-    docs: tuple[int, ...]
-
-
-class FuzzyResult(NamedTuple):
-    query: str
-    matches: tuple[FuzzyMatch, ...]
-    warnings: tuple[str, ...] = ()  # e.g. the vocabulary is behind the documents
-
-
 class SearchResult(NamedTuple):
     query: str
     total: int  # exact and approximate hits
     hits: tuple[Hit, ...]
     approximate: int = 0  # how many of `total` are approximate (search --fuzzy)
-    suggestions: tuple[FuzzyMatch, ...] | None = None  # computed when nothing matched
+    suggestions: "tuple[FuzzyMatch, ...] | None" = None  # computed when nothing matched (zxkb.models_views)
     filters: Selection | None = None  # the filters applied
     partial: int = 0  # paragraphs that hold some of the query's terms, when none holds it all
     hints: tuple[str, ...] = ()  # about how the query was read (a lower-case operator, a stray bracket)
@@ -196,6 +160,9 @@ if TYPE_CHECKING:  # `as` re-exports them for mypy
     from zxkb.models_parse import Identity as Identity
     from zxkb.models_parse import ParsedDocument as ParsedDocument
     from zxkb.models_parse import ParsedSection as ParsedSection
+    from zxkb.models_views import DocInfo as DocInfo
+    from zxkb.models_views import FuzzyMatch as FuzzyMatch
+    from zxkb.models_views import FuzzyResult as FuzzyResult
     from zxkb.models_views import IngestReport as IngestReport
     from zxkb.models_views import Initiative as Initiative
     from zxkb.models_views import Outline as Outline
@@ -208,6 +175,7 @@ _ELSEWHERE = {  # record -> the module that creates it
     name: module
     for module, names in (
         ("models_parse", "ParsedSection Block ParsedDocument Identity"),
+        ("models_views", "DocInfo FuzzyMatch FuzzyResult"),
         ("models_views", "Initiative OutlineSection Outline ShowResult Reading IngestReport UpgradeReport"),
         ("models_analysis", "Concordance TermCount TrendBucket TrendResult FacetBucket FacetResult Evidence"),
         ("models_analysis", "PlanItem TrackResult KeyTerm KeptItem CompareSide CompareResult"),

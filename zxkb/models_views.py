@@ -1,12 +1,49 @@
-"""The records of the views beyond search: a document's outline, a paragraph
-in context, a document whole, what ingest and upgrade did; named by
+"""The records of the views beyond search's hits: the documents, close terms
+(zxkb fuzzy, and a search's suggestions), a document's outline, a paragraph in
+context, a document whole, what ingest and upgrade did; named by
 zxkb.models too (see its docstring). Its records are named in strings here
 and imported for typing only, so this module never imports zxkb.models."""
 
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from zxkb.models import DocInfo, Paragraph
+    from zxkb.models import Paragraph
+
+
+class DocInfo(NamedTuple):
+    id: int
+    title: str
+    subtitle: str | None
+    author: str | None
+    date: str | None
+    source: str
+    paragraphs: int
+    sections: int
+    year: int | None
+    region: str | None
+    pages: int | None = None  # a PDF's page count, else None
+    type: str = "other"
+    level: str | None = None
+    key: str | None = None
+    meeting: str | None = None
+    speaker: str | None = None
+    speaker_role: str | None = None
+    copy_of: int | None = None  # the canonical copy's id, when this document is a copy of a report
+    copies: tuple[int, ...] = ()  # on the canonical copy: the other copies' ids
+    evidence: tuple[tuple[str, str], ...] = ()  # (field, where it came from)
+
+
+class FuzzyMatch(NamedTuple):
+    term: str
+    score: float  # 0..100; see zxkb.fuzzy
+    count: int  # type: ignore[assignment]  # occurrences (in the --doc documents, if given); shadows tuple.count
+    docs: tuple[int, ...]
+
+
+class FuzzyResult(NamedTuple):
+    query: str
+    matches: tuple[FuzzyMatch, ...]
+    warnings: tuple[str, ...] = ()  # e.g. the vocabulary is behind the documents
 
 
 class Initiative(NamedTuple):
@@ -38,8 +75,8 @@ class ShowResult(NamedTuple):
 class Reading(NamedTuple):
     """One document whole, as a reader shows it (zxkb serve: /doc/ID)."""
 
-    info: "DocInfo"
-    copies: tuple["DocInfo", ...]  # the other copies of its report, from other sources
+    info: DocInfo
+    copies: tuple[DocInfo, ...]  # the other copies of its report, from other sources
     sections: tuple[OutlineSection, ...]  # its outline
     paragraphs: tuple["Paragraph", ...]  # every paragraph, of every kind, in order
 

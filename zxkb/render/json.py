@@ -8,13 +8,15 @@ import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from zxkb.models import DocInfo, FuzzyResult, Hit, Paragraph, ReportFacts, SearchResult, Selection
+from zxkb.models import Hit, Paragraph, ReportFacts, SearchResult, Selection
 
 if TYPE_CHECKING:  # the other commands' records: created when used (zxkb.models)
     from zxkb.models import (
         CompareResult,
         CompareSide,
+        DocInfo,
         FacetResult,
+        FuzzyResult,
         IngestReport,
         Outline,
         OutlineSection,

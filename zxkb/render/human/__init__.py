@@ -20,14 +20,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from zxkb.models import DocInfo, FuzzyResult, Hit, Paragraph, SearchResult
+from zxkb.models import Hit, Paragraph, SearchResult
 from zxkb.render.safe import printable
 from zxkb.render.wrap import Piece, wrap
 
 if TYPE_CHECKING:  # records search does not need: created when used (zxkb.models)
     from pathlib import Path
 
-    from zxkb.models import IngestReport, Outline, OutlineSection, ShowResult, UpgradeReport
+    from zxkb.models import DocInfo, FuzzyResult, IngestReport, Outline, OutlineSection, ShowResult, UpgradeReport
 
 MATCH_STYLE = "bold black on yellow"
 PRINTED_HITS = 50  # search's hits go to Rich in one print this many at a time (a print costs ~0.15 ms)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import typer
@@ -45,6 +46,30 @@ def test_search_does_not_import_typer(tmp_path: object) -> None:
     assert _modules_after(["search", "远程协商", "--json"], db, heavy=("typer", "click")) == ["[]"]
     assert _modules_after(["search", "远程协商"], db, heavy=("typer",)) == ["[]"]
     assert _modules_after(["docs", "--json"], db, heavy=("typer",)) == ["['typer']"]
+
+
+def test_search_does_not_import_pathlib(tmp_path: Path) -> None:
+    """pathlib imports urllib.parse and ipaddress (~6 ms of start-up): the query path
+    works on the text of the database's path (zxkb.paths.database_file). Run without
+    site (-S), whose finder of the editable install imports pathlib itself."""
+    db = str(tmp_path / "z.db")
+    _modules_after(["ingest", "--json", str(SEED)], db)
+    purelib = sysconfig.get_paths()["purelib"]
+
+    def loaded(*args: str) -> list[str]:
+        code = (
+            f"import sys\nsys.path.append({purelib!r})\nsys.argv = ['zxkb', *{list(args)!r}, '--db', {db!r}]\n"
+            "from zxkb.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m in ('pathlib', 'urllib.parse', 'ipaddress')), file=sys.stderr)"
+        )
+        result = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, cwd=ROOT)
+        found: list[str] = ast.literal_eval(result.stderr.strip().splitlines()[-1])
+        return found
+
+    assert loaded("search", "远程协商") == []
+    assert loaded("search", "远程协商", "--json") == []
+    assert loaded("search", "远成协商") == []  # no hit: partial hits and suggestions
+    assert loaded("docs") == ["ipaddress", "pathlib", "urllib.parse"]  # Typer's commands do: the check can fail
 
 
 def test_fuzzy_paths_load_rapidfuzz_only_when_needed(tmp_path: object) -> None:

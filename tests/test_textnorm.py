@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from zxkb import textnorm
@@ -77,3 +80,20 @@ def test_the_fast_path_characters_fold_one_to_one() -> None:
     assert not textnorm._ONE_TO_ONE.search(text)
     folded, starts, ends = fold_map(text)
     assert folded == fold(text) and starts == list(range(len(text))) and ends == list(range(1, len(text) + 1))
+
+
+def test_the_t2s_table_is_filled_by_the_first_text_that_needs_it() -> None:
+    """A search of simplified text never makes the table (~0.6 ms); a traditional text
+    is translated by exactly the table's pairs."""
+    code = (
+        "from zxkb import textnorm\n"
+        "table, traditional = textnorm._t2s()\n"
+        "print(textnorm.fold('远程协商'), len(table))\n"
+        "print(textnorm.fold('遠程協商，臺灣'), len(table) >= len(textnorm._t2s_table()) > 4000)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["远程协商 0", "远程协商,台湾 True"]
+    real = textnorm._t2s_table()
+    sample = "".join(chr(cp) for cp in list(real)[::7]) + "远程协商 GDP 增长"
+    assert textnorm.fold(sample) == textnorm.fold(sample.translate(real))
+    assert sample.translate(textnorm._t2s()[0]) == sample.translate(real)

@@ -15,40 +15,44 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zxkb.errors import UsageError
 from zxkb.models import (
     INDEXED,
     KINDS,
-    CompareResult,
-    DocInfo,
-    FacetResult,
-    FuzzyResult,
-    IngestReport,
     Kind,
-    Outline,
     Paragraph,
-    Reading,
     ReportFilter,
     SearchResult,
     Selection,
-    ShowResult,
-    TrackResult,
-    TrendResult,
-    UpgradeReport,
 )
 from zxkb.store import connection, failures, reads
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the records of the other commands: created when they are used (zxkb.models)
+    from pathlib import Path
+
     from zxkb.ingest.run import IngestOptions
+    from zxkb.models import (
+        CompareResult,
+        DocInfo,
+        FacetResult,
+        FuzzyResult,
+        IngestReport,
+        Outline,
+        Reading,
+        ShowResult,
+        TrackResult,
+        TrendResult,
+        UpgradeReport,
+    )
+    from zxkb.paths import StrPath
 
 DEFAULT_KINDS: tuple[Kind, ...] = ("body",)
 ALL_KINDS: tuple[Kind, ...] = INDEXED  # what search --all searches
 
 
-_YEARS = re.compile(r"^\s*(\d{4})\s*(?:(?:-|–|—|~|\.\.)\s*(\d{4}))?\s*$")
+_YEARS = r"^\s*(\d{4})\s*(?:(?:-|–|—|~|\.\.)\s*(\d{4}))?\s*$"  # compiled by re's cache when --year is given
 
 
 def report_filter(
@@ -64,7 +68,7 @@ def report_filter(
     """The filters as a user types them (`--year 2016-2020`) as a ReportFilter."""
     spans = []
     for text in years:
-        m = _YEARS.match(unicodedata.normalize("NFKC", text))
+        m = re.match(_YEARS, unicodedata.normalize("NFKC", text))
         if not m:
             raise UsageError(
                 f"not a year or a range of years: {text!r}", "write a year as 2018 or a range as 2016-2020"
@@ -123,7 +127,7 @@ class KnowledgeBase:
 
     def __init__(
         self,
-        path: Path,
+        path: StrPath,  # a Path, or its text (zxkb.paths.database_file)
         *,
         write: bool = False,
         create: bool = False,
@@ -238,6 +242,8 @@ class KnowledgeBase:
             tree = outline.outline(self.conn, [doc_id], None, copies=True)
             paragraphs = tuple(reads.iter_paragraphs(self.conn, [doc_id], KINDS))
         copies = tuple(d for d in infos if d.id != doc_id)
+        from zxkb.models import Reading
+
         return Reading(info, copies, tree[0].sections if tree else (), paragraphs)
 
     def documents(self, *, where: ReportFilter | None = None) -> list[DocInfo]:
@@ -345,6 +351,7 @@ class KnowledgeBase:
         """What opening to write did (migrated the schema, rebuilt the index for
         this normaliser), and the vocabulary brought up to date: built for this
         version, with the terms of documents an interrupted ingest left out."""
+        from zxkb.models import UpgradeReport
         from zxkb.store import schema, terms
 
         with failures.translated(self.path):

@@ -25,24 +25,54 @@ import unicodedata
 from array import array
 from functools import lru_cache
 
+from zxkb.charclass import CharClass
+
 VERSION = 1
+
+# The character classes below are CharClasses (zxkb.charclass): compiled when a
+# text first needs them (sre takes ~2 ms for a class with the CJK ranges), so a
+# query of a few Han characters compiles none; then they are the compiled expressions.
 
 # Characters whose NFKC form is themselves and that need no other folding are
 # the common case; `fold` works on whole strings with C-level calls.
 
 
 @lru_cache(maxsize=1)
-def _t2s() -> tuple[dict[int, int], frozenset[str]]:
-    """The translate table, and the characters it changes: checking a text for
-    them costs a fifth of translating it, and most texts have none."""
+def _t2s_pairs() -> tuple[str, str]:
+    """The traditional characters and their simplified forms, position by position."""
     with open(os.path.join(os.path.dirname(__file__), "data", "t2s.txt"), encoding="utf-8") as f:
         data = f.read()
     traditional, simplified = data.split("\n")[:2]
-    return str.maketrans(traditional, simplified), frozenset(traditional)
+    return traditional, simplified
 
 
+@lru_cache(maxsize=1)
+def _t2s() -> tuple[dict[int, int], frozenset[str]]:
+    """The translate table, and the characters it changes: checking a text for
+    them costs a fifth of translating it, and most texts have none. The table
+    is filled when a text first needs it (_T2STable): ~0.6 ms that a search
+    of simplified text does not spend."""
+    return _T2STable(), frozenset(_t2s_pairs()[0])
+
+
+@lru_cache(maxsize=1)
 def _t2s_table() -> dict[int, int]:
-    return _t2s()[0]
+    """Traditional -> simplified, the pairs of the table and no others."""
+    return str.maketrans(*_t2s_pairs())
+
+
+class _T2STable(dict):  # type: ignore[type-arg]
+    """str.translate table: _t2s_table()'s pairs, taken at the first character
+    looked up; every other character looked up is kept as itself (so that
+    str.translate asks for it once)."""
+
+    def __missing__(self, cp: int) -> int:
+        if not self:
+            self.update(_t2s_table())
+            if cp in self:
+                return int(self[cp])
+        self[cp] = cp
+        return cp
 
 
 class _DropTable(dict):  # type: ignore[type-arg]
@@ -58,7 +88,7 @@ class _DropTable(dict):  # type: ignore[type-arg]
 _DROP = _DropTable()
 
 
-_FULL_WIDTH = re.compile("[\uff01-\uff5e]+")
+_FULL_WIDTH = CharClass("[\uff01-\uff5e]+", globals(), "_FULL_WIDTH")
 _TO_ASCII = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}  # ！..～ -> !..~, as NFKC maps them
 
 
@@ -86,9 +116,11 @@ def fold(text: str) -> str:
 # Characters that fold to exactly one character, alone and in any company: Han
 # ideographs, ASCII letters and digits, full-width forms, common CJK punctuation.
 # A text made only of them folds position by position (the common case).
-_ONE_TO_ONE = re.compile(
+_ONE_TO_ONE = CharClass(
     "[^\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9\uff01-\uff5e\u3001\u3002\u300a-\u3011\u2018\u2019\u201c\u201d"
-    "\u2014\u00b7%,.:;!?()\\[\\]/+\\-]"
+    "\u2014\u00b7%,.:;!?()\\[\\]/+\\-]",
+    globals(),
+    "_ONE_TO_ONE",
 )
 
 
@@ -150,7 +182,7 @@ def fold_map(text: str) -> tuple[str, list[int], list[int]]:
 # Every other character becomes an ASCII token `x<hex>`, so punctuation and rare
 # scripts are matched exactly too, never dropped by the tokenizer. Real
 # single-letter tokens cannot collide with these longer ones.
-_NOT_PLAIN = re.compile(r"[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff ]")
+_NOT_PLAIN = CharClass("[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff ]", globals(), "_NOT_PLAIN")
 _ENCODED: dict[str, str] = {}
 
 

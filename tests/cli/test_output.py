@@ -150,3 +150,38 @@ def test_report_text_cannot_drive_the_terminal(cli: Cli, tmp_path: Path) -> None
         assert "\x1b" not in out and "\x07" not in out, args
     out = cli("search", "远程协商").stdout
     assert "\\x1b[2J" in out and "[bold red]x[/]" in out
+
+
+def test_text_that_isprintable_passes_holds_nothing_to_escape() -> None:
+    """zxkb.render.safe.printable skips its expression for a text str.isprintable passes:
+    right only while every character it escapes is one isprintable refuses."""
+    from zxkb.render import safe
+
+    unsafe = re.compile(safe.UNSAFE)
+    escaped = [chr(cp) for cp in range(0x110000) if unsafe.match(chr(cp))]
+    assert len(escaped) > 2000  # the controls, the bidirectional marks and the surrogates
+    assert [c for c in escaped if c.isprintable()] == []
+    assert safe.printable("远程协商\x1b[2J\u202e，\udce9") == "远程协商\\x1b[2J\\u202e，\\xe9"
+    assert safe.printable("远程协商 (2020)\t") == "远程协商 (2020)\t"
+
+
+def test_an_unwrapped_line_is_the_wrapped_line_of_unbounded_width() -> None:
+    """wrap(…, None) joins whole pieces (to a pipe); it must say what the character-by-character
+    path says when no line is ever full."""
+    pieces: list[tuple[str, str, bool]] = [
+        (" 1. ", "bold", False),
+        ("远程协商", "", True),
+        ("", "dim", True),
+        (" · 二(一)", "cyan", False),
+        (" 立足  ", "cyan", True),
+        ("  ", "dim", True),
+        (" ", "", True),
+    ]
+    cases = [pieces[:n] for n in range(len(pieces) + 1)] + [
+        pieces[::-1],
+        [("  ", "", True)] * 3,
+        [("a", "x", True)] * 3,
+    ]
+    for case in cases:
+        for indent in ("", "    "):
+            assert wrap(case, None, indent=indent) == wrap(case, 10**9, indent=indent), (case, indent)

@@ -95,3 +95,14 @@ def test_debug_adds_the_traceback_and_keeps_exit_2(seeded: Cli, monkeypatch: pyt
     assert "internal error: RuntimeError: a bug" in plain.stderr and "Traceback" not in plain.stderr
     debug = seeded("search", "协商", code=2, env={"ZXKB_DEBUG": "1"})
     assert "Traceback (most recent call last)" in debug.stderr and "internal error" in debug.stderr
+
+
+def test_a_query_that_isprintable_passes_holds_no_surrogate() -> None:
+    """zxkb.search.limits looks for surrogates only in a query that is not printable."""
+    from zxkb.errors import QueryError
+    from zxkb.search.limits import check_query
+
+    assert not [cp for cp in range(0xD800, 0xE000) if chr(cp).isprintable()]
+    check_query("远程 协商\t")
+    with pytest.raises(QueryError, match="not valid text"):
+        check_query("远程\udce9协商")

@@ -58,7 +58,7 @@ def _chars(spans: Iterable[tuple[int, int]]) -> Iterator[str]:
 @lru_cache(maxsize=1)
 def _changed() -> tuple[tuple[str, str], ...]:
     """(character, its folded form) for every character folding changes, beyond the t2s table's pairs."""
-    table, _ = textnorm._t2s()
+    table = textnorm._t2s_table()
     pairs = [(c, textnorm.fold(c)) for c in _chars(_classes()["changed"])]
     pairs += [(chr(trad), chr(simp)) for trad, simp in table.items()]
     return tuple(pairs)

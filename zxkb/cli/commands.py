@@ -13,12 +13,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from zxkb.api import ALL_KINDS, DEFAULT_KINDS, KnowledgeBase, report_filter
 from zxkb.models import ReportFilter
 from zxkb.render.output import Output, message
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from zxkb.paths import StrPath
 
 
 class Where(NamedTuple):
@@ -45,12 +49,12 @@ class Where(NamedTuple):
 
 
 @contextmanager
-def knowledge_base(db: Path | None, *, write: bool = False, create: bool = False) -> Iterator[KnowledgeBase]:
+def knowledge_base(db: StrPath | None, *, write: bool = False, create: bool = False) -> Iterator[KnowledgeBase]:
     """The database --db names, open to read, or to write (waiting, and saying
-    so, while another process writes)."""
-    from zxkb.paths import database_path
+    so, while another process writes). Its path as text: no pathlib on the query path."""
+    from zxkb.paths import database_file
 
-    path = database_path(db)
+    path = database_file(db)
 
     def waiting() -> None:
         message(f"waiting for another zxkb process to finish writing to {path} (Ctrl-C stops)")
@@ -117,7 +121,7 @@ def search(
     fuzzy: bool,
     exact: bool,
     explain: bool,
-    db: Path | None,
+    db: StrPath | None,  # the text of --db from zxkb.cli.fast, a Path from Typer
     json: bool,
     count_by: str | None = None,
 ) -> int:
@@ -151,7 +155,7 @@ def _facets(
     section: str | None,
     all_kinds: bool,
     fuzzy: bool,
-    db: Path | None,
+    db: StrPath | None,
     json: bool,
 ) -> int:
     from zxkb.errors import UsageError

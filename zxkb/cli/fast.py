@@ -3,9 +3,10 @@
 Importing Typer costs ~45 ms, three times a whole query on a small database.
 This parser reads the plain forms of search's arguments (those the README
 shows) and returns the same implementation as the Typer command does, with the
-same arguments; anything else (help, unknown options, option clusters, bad
-values) returns None and the Typer app takes over, so its usage errors and help
-are unchanged.
+same arguments (but --db, given as its text, which commands.knowledge_base
+reads as it reads Typer's Path: pathlib is ~6 ms of start-up); anything else
+(help, unknown options, option clusters, bad values) returns None and the
+Typer app takes over, so its usage errors and help are unchanged.
 tests/test_fast_path.py runs both on the same arguments and compares.
 """
 
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 # option -> (keyword, takes a value); the filters (zxkb.cli.commands.Where) are repeatable
@@ -97,8 +97,6 @@ def parse_search(args: list[str]) -> dict[str, Any] | None:
         return None
     if kwargs["limit"] < 0:
         return None
-    if kwargs["db"] is not None:
-        kwargs["db"] = Path(kwargs["db"])
     from zxkb.cli.commands import Where
 
     kwargs["where"] = Where(**where)

@@ -6,27 +6,25 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from zxkb.models import (
-    CompareResult,
-    CompareSide,
-    DocInfo,
-    FacetResult,
-    FuzzyResult,
-    Hit,
-    IngestReport,
-    Outline,
-    OutlineSection,
-    Paragraph,
-    ReportFacts,
-    SearchResult,
-    Selection,
-    ShowResult,
-    TrackResult,
-    TrendResult,
-    UpgradeReport,
-)
+from zxkb.models import Hit, Paragraph, ReportFacts, SearchResult, Selection
+
+if TYPE_CHECKING:  # the other commands' records: created when used (zxkb.models)
+    from zxkb.models import (
+        CompareResult,
+        CompareSide,
+        DocInfo,
+        FacetResult,
+        FuzzyResult,
+        IngestReport,
+        Outline,
+        OutlineSection,
+        ShowResult,
+        TrackResult,
+        TrendResult,
+        UpgradeReport,
+    )
 
 
 def dump(obj: Any) -> None:

@@ -65,11 +65,11 @@ def wrap(
     """`pieces` as lines of at most `width` cells (None: one line, unwrapped),
     the first starting with `indent`, the others with `hang`. Spaces where a line
     breaks are dropped; a piece too long for any line is cut where it must be."""
+    if width is None:
+        return [_unwrapped(indent, pieces)]
     chars: list[tuple[str, str, bool]] = []  # char, style, may a line break before it
     for text, style, breakable in pieces:
         chars.extend((ch, style, breakable or i == 0) for i, ch in enumerate(text))
-    if width is None:
-        return [_line(indent, chars)]
     lines: list[Line] = []
     start, prefix = 0, indent
     while start < len(chars):
@@ -104,6 +104,25 @@ def _can_break(chars: list[tuple[str, str, bool]], at: int) -> bool:
     if not breakable and not ch.isspace() and not prev.isspace():
         return False
     return _break_allowed(prev, ch)
+
+
+def _unwrapped(prefix: str, pieces: Sequence[Piece]) -> Line:
+    """`_line(prefix, every character of pieces)`, piece by piece rather than
+    character by character (a pipe's lines: most of what is shown)."""
+    runs: Line = []
+    for text, style, _ in pieces:
+        if not text:
+            continue
+        if runs and runs[-1][1] == style:
+            runs[-1] = (runs[-1][0] + text, style)
+        else:
+            runs.append((text, style))
+    while runs and runs[-1][0].endswith(" "):  # without trailing spaces
+        text, style = runs.pop()
+        if text := text.rstrip(" "):
+            runs.append((text, style))
+            break
+    return ([(prefix, "")] if prefix else []) + runs
 
 
 def _line(prefix: str, chars: Sequence[tuple[str, str, bool]]) -> Line:

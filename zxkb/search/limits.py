@@ -6,6 +6,7 @@ UTF-8 in an argument)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from zxkb.errors import QueryError
 
@@ -13,11 +14,15 @@ MAX_QUERY_CHARS = 1_000
 MAX_TERMS = 64  # terms and exclusions: FTS5's parser overflows its stack on ~95 nested NOTs
 MAX_TERM_CHARS = 100  # a term for zxkb fuzzy, in characters or pinyin letters
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+
+@lru_cache(maxsize=1)
+def _surrogate() -> re.Pattern[str]:
+    return re.compile("[\ud800-\udfff]")
 
 
 def _check_text(text: str, what: str) -> None:
-    if _SURROGATE.search(text):
+    # a surrogate is not printable: the expression (~0.3 ms to compile) is for the texts that are not
+    if not text.isprintable() and _surrogate().search(text):
         raise QueryError(
             f"the {what} is not valid text: it holds bytes that are not UTF-8",
             "type it in UTF-8 (check the encoding of your terminal or script)",

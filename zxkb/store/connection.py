@@ -17,15 +17,21 @@ Two ways in:
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zxkb import textnorm
 from zxkb.errors import DatabaseMissing, DatabaseUnreadable, NeedsUpgrade
 from zxkb.store import index, schema
+
+if TYPE_CHECKING:
+    from zxkb.paths import StrPath
 
 BUSY_TIMEOUT_MS = 10_000  # a reader in a database in rollback-journal mode waits this long for a writer
 LOCK_POLL_MS = 250  # a writer asks for the write lock this often while another holds it
@@ -41,7 +47,7 @@ class Connection(sqlite3.Connection):
     """sqlite3's connection, knowing what to do while it waits for the write lock."""
 
     on_wait: Callable[[], None] | None = None
-    path: Path
+    path: StrPath
     uri = ""  # how it was opened (sibling opens another the same way)
     migrated_from: int | None = None  # the schema version a write connection found, when it migrated
     index_rebuilt = False  # whether a write connection rebuilt the index for this normaliser
@@ -68,21 +74,24 @@ class Connection(sqlite3.Connection):
 
 
 def connect(
-    path: Path, *, write: bool = False, create: bool = False, on_wait: Callable[[], None] | None = None
+    path: StrPath, *, write: bool = False, create: bool = False, on_wait: Callable[[], None] | None = None
 ) -> Connection:
     """Open the database at `path` to read (the default) or to write. `create`
     (with `write`) makes the file when it is missing; else DatabaseMissing.
-    `on_wait` is called once when a writer has to wait for another."""
-    if not path.exists():
+    `on_wait` is called once when a writer has to wait for another.
+    The path's text is worked on with os.path, not pathlib (~6 ms of start-up,
+    for the urllib.parse it imports)."""
+    found = _stat(path)
+    if found is None:
         if not (write and create):
             raise DatabaseMissing(
                 f"no database at {path}",
                 "ingest some reports first: zxkb ingest db/ (or pass --db PATH / set ZXKB_DB)",
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
-    elif path.is_dir():
+        os.makedirs(_parent(path), exist_ok=True)
+    elif stat.S_ISDIR(found.st_mode):
         raise DatabaseUnreadable(f"{path} is a folder, not a database file", "pass --db PATH/zxkb.db")
-    elif not write and path.stat().st_size == 0:
+    elif not write and found.st_size == 0:
         raise DatabaseUnreadable(
             f"{path} is an empty file, not a zxkb database", "zxkb ingest creates a database; pass --db with its path"
         )
@@ -109,11 +118,32 @@ def connect(
     return conn
 
 
-def _open(path: Path, write: bool) -> Connection:
+# what Path.exists takes for "no such file" (other errors, such as a folder we may not read, are raised)
+_MISSING = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+
+
+def _stat(path: StrPath) -> os.stat_result | None:
+    """The file's stat, or None when there is no such file, as Path.exists says."""
+    try:
+        return os.stat(path)
+    except OSError as exc:
+        if exc.errno not in _MISSING and getattr(exc, "winerror", None) not in (21, 123, 1921):
+            raise
+        return None
+    except ValueError:  # an embedded NUL
+        return None
+
+
+def _parent(path: StrPath) -> str:
+    """What Path(path).parent names ("." for a bare file name)."""
+    return os.path.dirname(os.fspath(path)) or "."
+
+
+def _open(path: StrPath, write: bool) -> Connection:
     uri = f"file:{_uri_path(path)}"
     if write:
         mode = "rwc"
-    elif os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+    elif os.access(path, os.W_OK) and os.access(_parent(path), os.W_OK):
         mode = "rw"  # query_only below; SQLite's -wal/-shm come and go with the connection
     elif _wal_holds_data(path):
         mode = "ro"  # the log must be read: SQLite reads it with a read-only -shm
@@ -129,20 +159,21 @@ def _open(path: Path, write: bool) -> Connection:
     return conn
 
 
-def _readable(conn: Connection, path: Path) -> Connection:
+def _readable(conn: Connection, path: StrPath) -> Connection:
     """A read connection that can read: where SQLite cannot make the files a
     WAL database's readers share (a full disk, say), the file is read as it is
     (immutable), and the empty files that failed attempt left are removed."""
-    beside = [Path(f"{path}-wal"), Path(f"{path}-shm")]
-    there = [p.exists() for p in beside]
+    beside = [f"{path}-wal", f"{path}-shm"]
+    there = [_stat(p) is not None for p in beside]
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
     except sqlite3.OperationalError:
         conn.close()
     for p, existed in zip(beside, there, strict=True):
-        if not existed and p.exists():
-            p.unlink(missing_ok=True)
+        if not existed and _stat(p) is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(p)
     uri = f"file:{_uri_path(path)}?mode=ro&immutable=1"
     fallback = sqlite3.connect(uri, uri=True, isolation_level=None, factory=Connection)
     assert isinstance(fallback, Connection)
@@ -155,20 +186,20 @@ def _readable(conn: Connection, path: Path) -> Connection:
 _URI_SAFE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-._~")
 
 
-def _uri_path(path: Path) -> str:
+def _uri_path(path: StrPath) -> str:
     """The file's absolute path for an SQLite URI, percent-encoded (urllib.parse
-    costs ~5 ms of every start-up)."""
-    return "".join(chr(b) if b in _URI_SAFE else f"%{b:02X}" for b in os.fsencode(path.resolve()))
+    costs ~5 ms of every start-up), symbolic links resolved (as Path.resolve does)."""
+    return "".join(chr(b) if b in _URI_SAFE else f"%{b:02X}" for b in os.fsencode(os.path.realpath(path)))
 
 
-def _wal_holds_data(path: Path) -> bool:
+def _wal_holds_data(path: StrPath) -> bool:
     try:
-        return Path(f"{path}-wal").stat().st_size > 0
+        return os.stat(f"{path}-wal").st_size > 0
     except OSError:
         return False
 
 
-def _check_to_read(conn: Connection, path: Path) -> None:
+def _check_to_read(conn: Connection, path: StrPath) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     schema.check_version(version)
     if version == 0:
@@ -198,7 +229,7 @@ def _has_tables(conn: sqlite3.Connection) -> bool:
     return bool(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
 
 
-def _prepare_to_write(conn: Connection, path: Path) -> None:
+def _prepare_to_write(conn: Connection, path: StrPath) -> None:
     conn.execute(f"PRAGMA busy_timeout = {LOCK_POLL_MS}")
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     schema.check_version(version)

@@ -5,18 +5,21 @@ inside `translated`, so every front end says the same thing about them."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from zxkb.errors import DatabaseUnreadable, ZxkbError
+
+if TYPE_CHECKING:
+    from zxkb.paths import StrPath
 
 T = TypeVar("T")
 
 
-def _damaged(path: Path, what: str) -> ZxkbError:
+def _damaged(path: StrPath, what: str) -> ZxkbError:
     return DatabaseUnreadable(
         f"{path} is damaged: {what}",
         f"check it with: sqlite3 {path} 'PRAGMA integrity_check'; save what is readable with: "
@@ -24,17 +27,17 @@ def _damaged(path: Path, what: str) -> ZxkbError:
     )
 
 
-def _free_space(path: Path) -> str:
+def _free_space(path: StrPath) -> str:
     import shutil  # here: ~4 ms of every start-up otherwise
 
     try:
-        free = shutil.disk_usage(path.resolve().parent).free
+        free = shutil.disk_usage(os.path.dirname(os.path.realpath(path))).free
     except OSError:
         return "free space unknown"
     return f"{free / 2**20:,.1f} MiB free"
 
 
-def explain(exc: sqlite3.Error, path: Path) -> ZxkbError:
+def explain(exc: sqlite3.Error, path: StrPath) -> ZxkbError:
     """The zxkb error that an SQLite error on the database at `path` means."""
     message = str(exc)
     lowered = message.lower()
@@ -73,7 +76,7 @@ def explain(exc: sqlite3.Error, path: Path) -> ZxkbError:
 
 
 @contextmanager
-def translated(path: Path) -> Iterator[None]:
+def translated(path: StrPath) -> Iterator[None]:
     """Run a block, turning SQLite's errors into zxkb errors about `path`."""
     try:
         yield
@@ -81,7 +84,7 @@ def translated(path: Path) -> Iterator[None]:
         raise explain(exc, path) from exc
 
 
-def translated_iter(path: Path, items: Iterator[T]) -> Iterator[T]:
+def translated_iter(path: StrPath, items: Iterator[T]) -> Iterator[T]:
     """`items`, turning SQLite's errors raised while they are read into zxkb errors."""
     with translated(path):
         yield from items

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zxkb import textnorm
 from zxkb.errors import NotFound
-from zxkb.models import DocInfo, Kind, Paragraph, ReportFacts
+from zxkb.models import Kind, Paragraph, ReportFacts
+
+if TYPE_CHECKING:
+    from zxkb.models import DocInfo
 
 PARA_COLUMNS = """
     p.doc_id, d.title, d.date, p.seq, p.kind, s.path, s.title, p.title, p.text, p.page
@@ -29,6 +32,7 @@ def paragraph_of(row: Sequence[object]) -> Paragraph:
 def documents(conn: sqlite3.Connection, doc_ids: Sequence[int] | None = None) -> list[DocInfo]:
     """The documents (those of `doc_ids`, else all), each with its report's
     identity, its copies and the evidence for each field (zxkb.store.reports)."""
+    from zxkb.models import DocInfo  # created when used (zxkb.models)
     from zxkb.parse.copies import from_json, merge  # json: not on a search's path
 
     cond = f"WHERE d.id IN ({','.join('?' * len(doc_ids))})" if doc_ids is not None else ""
@@ -74,6 +78,8 @@ def resolve_docs(conn: sqlite3.Connection, spec: str | None) -> list[int] | None
     is_id = spec.isascii() and spec.isdigit() and len(spec) <= 18  # SQLite's integers are 64-bit
     if is_id and conn.execute("SELECT 1 FROM documents WHERE id = ?", (int(spec),)).fetchone():
         return [int(spec)]
+    from pathlib import Path  # not on a search's path without --doc
+
     key = textnorm.fold(spec)
     ids = [
         doc_id

@@ -97,3 +97,15 @@ def test_the_t2s_table_is_filled_by_the_first_text_that_needs_it() -> None:
     sample = "".join(chr(cp) for cp in list(real)[::7]) + "远程协商 GDP 增长"
     assert textnorm.fold(sample) == textnorm.fold(sample.translate(real))
     assert sample.translate(textnorm._t2s()[0]) == sample.translate(real)
+
+
+def test_a_short_text_is_checked_for_traditional_characters_as_a_long_one() -> None:
+    """A query (up to SHORT_TEXT characters) is looked up in the string of
+    traditional characters, a longer text in their set: the same answer, the
+    same key."""
+    traditional = textnorm._t2s_pairs()[0]
+    for n in (1, 2, textnorm.SHORT_TEXT - 1, textnorm.SHORT_TEXT, textnorm.SHORT_TEXT + 1, 100):
+        simplified = ("远程协商发展" * 40)[:n]
+        for text in (simplified, traditional[:n], simplified[:-1] + "遠", "遠" + simplified[1:]):
+            assert textnorm._traditional_in(text) == (not frozenset(traditional).isdisjoint(text)), (n, text)
+            assert fold(text) == text.translate(textnorm._t2s_table()).casefold(), (n, text)

@@ -52,7 +52,23 @@ def _t2s() -> tuple[dict[int, int], frozenset[str]]:
     them costs a fifth of translating it, and most texts have none. The table
     is filled when a text first needs it (_T2STable): ~0.6 ms that a search
     of simplified text does not spend."""
-    return _T2STable(), frozenset(_t2s_pairs()[0])
+    return _lazy_table(), frozenset(_t2s_pairs()[0])
+
+
+@lru_cache(maxsize=1)
+def _lazy_table() -> dict[int, int]:
+    return _T2STable()
+
+
+# A text this short (a query) has its characters looked for in the string of
+# traditional characters: the set of them costs ~0.9 ms to make, once.
+SHORT_TEXT = 32
+
+
+def _traditional_in(text: str) -> bool:
+    if len(text) <= SHORT_TEXT:
+        return any(map(_t2s_pairs()[0].__contains__, text))
+    return not _t2s()[1].isdisjoint(text)
 
 
 @lru_cache(maxsize=1)
@@ -112,9 +128,8 @@ def fold(text: str) -> str:
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     text = text.casefold()
-    table, traditional = _t2s()
-    if not traditional.isdisjoint(text):
-        text = text.translate(table)
+    if _traditional_in(text):
+        text = text.translate(_lazy_table())
     if not text.isprintable() or " " in text:  # whitespace, format or control characters to drop
         text = text.translate(_DROP)
     return text

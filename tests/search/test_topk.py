@@ -121,6 +121,28 @@ def _split(text: str) -> list[str]:
     return [f"{token[:-1]}\x00{token[-1]}" for token in text.split()]
 
 
+def test_the_most_selective_part_is_found_from_each_token_of_it(cli: Cli, _isolated_db: Path) -> None:
+    """tiers.selective reads a pair's tokens as one range of the tiers' vocabulary
+    (a character's one by one): the sizes are those of looking up every token of
+    each part, part + bucket (+ the copies' mark), and nothing of another part
+    (a character's token 发c is not the pair 发c's)."""
+    _ingest(cli, *REPORTS)
+    conn = connection.connect(_isolated_db)
+    vocabulary = dict(conn.execute("SELECT term, doc FROM paragraphs_tiers_vocab").fetchall())
+    checked = 0
+    for key in map(textnorm.fold, (*COMMON, "2017年", "gdp增长", "a1", "远程协商")):
+        parts = tiers.parts(key)
+        for copies in (False, True):
+            marks = ("", tiers.COPY) if copies else ("",)
+            size = {p: sum(vocabulary.get(p + m + b, 0) for b in tiers.BUCKETS for m in marks) for p in parts}
+            part, held = tiers.selective(conn, parts, copies=copies)
+            assert held == size[part] == min(size.values()), (key, copies)
+            assert part == min(parts, key=lambda p: size[p])
+            checked += held > 0
+    assert checked > 10
+    conn.close()
+
+
 def test_the_tiers_follow_removals_copies_and_rebuilds(
     cli: Cli, _isolated_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

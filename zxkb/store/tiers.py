@@ -226,12 +226,25 @@ def selective(conn: sqlite3.Connection, parts: Sequence[str], *, copies: bool) -
     what any one of its parts allows), and reading them costs least."""
     size = dict.fromkeys(parts, 0)
     marks = ("", COPY) if copies else ("",)
-    tokens = {f"{part}{mark}{bucket}": part for part in parts for bucket in BUCKETS for mark in marks}
-    query = f"SELECT term, doc FROM paragraphs_tiers_vocab WHERE term IN ({','.join('?' * len(tokens))})"
-    for token, docs in conn.execute(query, list(tokens)):
-        size[tokens[token]] += docs
+    chars = [part for part in parts if len(part) == 1]
+    tokens = {f"{part}{mark}{bucket}": part for part in chars for bucket in BUCKETS for mark in marks}
+    if tokens:  # a character's tokens one by one: a range would hold every pair it starts
+        query = f"SELECT term, doc FROM paragraphs_tiers_vocab WHERE term IN ({','.join('?' * len(tokens))})"
+        for token, docs in conn.execute(query, list(tokens)):
+            size[tokens[token]] += docs
+    for part in parts:  # a pair's tokens as one range of the vocabulary: ~30x faster than each of its 36-72
+        if len(part) == 1:
+            continue
+        end = part[:-1] + chr(ord(part[-1]) + 1)
+        for token, docs in conn.execute(_VOCAB_RANGE, (part, end)):
+            rest = token[len(part) :]  # a bucket, or COPY and a bucket; else another part's token
+            if (len(rest) == 1 or (copies and len(rest) == 2 and rest[0] == COPY)) and rest[-1] in BUCKETS:
+                size[part] += docs
     part = min(parts, key=lambda part: size[part])
     return part, size[part]
+
+
+_VOCAB_RANGE = "SELECT term, doc FROM paragraphs_tiers_vocab WHERE term >= ? AND term < ?"
 
 
 def texts(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:

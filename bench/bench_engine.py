@@ -15,11 +15,10 @@ from __future__ import annotations
 import argparse
 import json
 import subprocess
-import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
+from measure import checkouts
+
 QUERIES = ("政", "镍", "发展", "芯片", "经济建设", "远程协商", "高质量发展", "政协委员之家", "乡村振兴 农民", "5G网络")
 
 CHILD = """
@@ -61,9 +60,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--turns", type=int, default=2, help="times each checkout is measured, alternating")
     args = ap.parse_args()
-    sides = {"this checkout": (REPO, sys.executable)}
-    if args.base:
-        sides["base"] = (args.base.resolve(), str(args.base / ".venv" / "bin" / "python"))
+    sides = checkouts(args.base)
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in sides}
     for _ in range(args.turns):
         for name, (repo, python) in sides.items():

@@ -20,12 +20,10 @@ import argparse
 import json
 import statistics
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
+from measure import checkouts
 
 CHILD = """
 import json, sys, time
@@ -73,9 +71,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     size = sum(p.stat().st_size for p in args.corpus.rglob("*") if p.is_file())
-    sides = {"this checkout": (REPO, sys.executable)}
-    if args.base:
-        sides["base"] = (args.base.resolve(), str(args.base / ".venv" / "bin" / "python"))
+    sides = checkouts(args.base)
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in sides}
     for _ in range(args.rounds):
         for name, (repo, python) in sides.items():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -143,3 +144,15 @@ def time_call(fn: Callable[[], object], runs: int, *, warmup: int = 1) -> tuple[
         result = fn()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times), result
+
+
+Checkout = tuple[Path, str]  # a checkout's folder and the Python of its .venv
+
+
+def checkouts(base: Path | None) -> dict[str, Checkout]:
+    """This checkout (run by this Python), and `base` (by its own .venv) when given:
+    the sides of a benchmark that measures two versions in turns."""
+    sides = {"this checkout": (Path(__file__).resolve().parent.parent, sys.executable)}
+    if base:
+        sides["base"] = (base.resolve(), str(base / ".venv" / "bin" / "python"))
+    return sides

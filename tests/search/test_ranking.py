@@ -185,6 +185,31 @@ def test_partial_hits_are_marked_ranked_by_terms_held_and_exit_1(seeded: Cli) ->
     assert exact["hits"] == [] and exact["partial"] == 0 and exact["suggestions"] is not None
 
 
+def test_a_lower_case_or_between_terms_is_no_partial_term(seeded: Cli, tmp_path: Path) -> None:
+    """`远程协商 or 清水塘`: the exact search looks for the word `or` too (a hint
+    says so), but a paragraph that holds only it (an English name) is no
+    partial hit, and no term is suggested for it; quoted, "or" counts."""
+    report = tmp_path / "who.txt"
+    report.write_text(
+        "关于国际合作的报告\n\n"
+        + "世界卫生组织（World Health Organization）与我市开展合作，支持基层医疗卫生机构建设。" * 3
+        + "\n\n我们坚持以人民为中心的发展思想，推动公共卫生服务体系不断完善，群众满意度稳步提升。"
+        + "这些成绩的取得并非偶然，偶然之中有必然。\n",  # 偶然: initials o r
+        encoding="utf-8",
+    )
+    seeded("ingest", str(report))
+    out = seeded.json("search", "远程协商", "or", "清水塘", "-n", "0", code=1)
+    assert any("'or' was searched for as a word" in h for h in out["hints"])
+    texts = [textnorm.fold(h["text"]) for h in out["hits"]]
+    assert out["partial"] == len(texts) > 0
+    assert all("远程协商" in t or "清水塘" in t for t in texts)  # none holds only `or`
+    assert all("or" not in h["matched"] + h["missing"] for h in out["hits"])
+    quoted = seeded.json("search", "远程协商", '"or"', "清水塘", "-n", "0", code=1)
+    assert any("organization" in textnorm.fold(h["text"]) for h in quoted["hits"])
+    bare = seeded.json("search", "量子纠缠", "暗物质", code=1)
+    assert seeded.json("search", "量子纠缠", "or", "暗物质", code=1)["suggestions"] == bare["suggestions"]
+
+
 def test_a_sentence_is_cut_into_words(seeded: Cli) -> None:
     out = seeded.json("search", "株洲政协怎么开展远程协商", code=1)
     first = out["hits"][0]

@@ -82,8 +82,11 @@ def approximate_hits(conn: sqlite3.Connection, query: Query, filters: index.Filt
 
 def suggestions(conn: sqlite3.Connection, query: Query, *, doc_ids: list[int] | None) -> tuple[FuzzyMatch, ...]:
     """The vocabulary terms closest to the query's terms (and, for a query of
-    several pinyin words, to all of them together), best first."""
+    several pinyin words, to all of them together), best first; not to a
+    lower-case and, or, not searched for as a word beside other terms."""
     keys = [key for group in query.groups for key in group]
+    # a lower-case `or` between terms is no term to correct (偶然 for "or": its initials)
+    keys = [key for key in keys if key not in query.connectors] or keys
     if len(keys) > 1 and all(pinyin.normalize(k) for k in keys):
         keys.append("".join(keys))
     best: dict[str, FuzzyMatch] = {}

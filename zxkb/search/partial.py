@@ -78,9 +78,13 @@ def cut(conn: sqlite3.Connection, key: str) -> list[str]:
 def terms_of(conn: sqlite3.Connection, query: Query) -> tuple[Node, ...]:
     """The terms a partial match counts: the query's operands, or the words of its
     only term (from the vocabulary as it is: a read never brings it up to date,
-    zxkb upgrade does)."""
+    zxkb upgrade does), without the lower-case and, or, not the query holds
+    as words beside other terms."""
     if len(query.operands) > 1:
-        return query.operands
+        # a lower-case `or` between two terms is most likely the operator: a
+        # paragraph that holds only it (Indicators) is no partial hit
+        kept = tuple(t for t in query.operands if not (isinstance(t, Term) and t.key in query.connectors))
+        return kept if kept else query.operands
     (only,) = query.operands
     if not isinstance(only, Term):
         return ()

@@ -90,6 +90,9 @@ class Query(NamedTuple):
     text: str
     root: All
     hints: tuple[str, ...] = ()
+    # the lower-case and, or, not searched for as words beside other terms (a
+    # hint says so): a partial match does not count them (zxkb.search.partial)
+    connectors: tuple[str, ...] = ()
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -239,7 +242,7 @@ def _balance(tokens: list[_Token], hints: list[str]) -> list[_Token]:
     return merged
 
 
-def _operators(tokens: list[_Token], hints: list[str]) -> list[_Token]:
+def _operators(tokens: list[_Token], hints: list[str], connectors: list[str] | None = None) -> list[_Token]:
     """AND, OR and NOT stay operators where they join something: a term (or a
     group) before and one after (`协商 NOT 监督`: NOT excludes from what comes
     before it); elsewhere they are text, with a hint. A lower-case one is text
@@ -249,6 +252,8 @@ def _operators(tokens: list[_Token], hints: list[str]) -> list[_Token]:
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if tok.kind == "term" and not tok.quoted and tok.text.lower() in ("and", "or", "not") and len(tokens) > 1:
             hints.append(f"{tok.text!r} was searched for as a word; as an operator it is written {tok.text.upper()}")
+            if connectors is not None:
+                connectors.append(tok.text.lower())
         if tok.kind != "op":
             out.append(tok)
             continue
@@ -345,7 +350,8 @@ class _Parser:
 
 def parse_query(text: str) -> Query:
     hints: list[str] = []
-    tokens = _operators(_balance(_lex(text), hints), hints)
+    connectors: list[str] = []
+    tokens = _operators(_balance(_lex(text), hints), hints, connectors)
     root = _Parser(tokens, hints).conj()
     if not root.items:
         if root.excluded:
@@ -354,4 +360,4 @@ def parse_query(text: str) -> Query:
                 "for example: zxkb search -- 协商 -监督",
             )
         raise QueryError("the query is empty", "give a term to find, for example: zxkb search 远程协商")
-    return Query(text, root, tuple(dict.fromkeys(hints)))
+    return Query(text, root, tuple(dict.fromkeys(hints)), tuple(dict.fromkeys(connectors)))

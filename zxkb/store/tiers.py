@@ -58,31 +58,13 @@ def _plain(part: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(a character that is no part, a pair of part characters at any place):
-    compiled at the first ingest, not at every start (a class of CJK ranges
-    costs sre ~1.5 ms)."""
-    return re.compile(r"[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff]"), re.compile(r"(?=(\S\S))")
+def _not_plain() -> re.Pattern[str]:
+    """A character that is no part: compiled at the first ingest, not at every
+    start (a class of CJK ranges costs sre ~1.5 ms)."""
+    return re.compile(r"[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 _EDGES = tuple(LOW * STEP**b for b in range(1, len(BUCKETS)))  # the lowest rho of buckets 1, 2, ...
-
-
-def _counts(key: str, *, pairs_of_rare: bool = True) -> Counter[str]:
-    """How often each plain character and pair of them occurs in `key` (the
-    others become spaces: a part with a space is no part). Without
-    `pairs_of_rare`, only the pairs of characters held MIN_TF times or more (a
-    pair occurs at most as often as each of its characters): they are found
-    in C, ~20% faster."""
-    not_plain, pair = _patterns()
-    plain = not_plain.sub(" ", key)
-    counts = Counter(plain)
-    if pairs_of_rare:
-        counts.update(map(str.__add__, plain, plain[1:]))
-    else:
-        rare = {ord(ch): " " for ch, n in counts.items() if n < MIN_TF}
-        counts.update(pair.findall(plain.translate(rare) if rare else plain))
-    return counts
 
 
 # A plain text's characters as 16-bit code units in this machine's byte order
@@ -94,11 +76,11 @@ _LOW_FIRST = sys.byteorder == "little"  # a pair's 32 bits: the first character 
 
 
 def _code_counts(key: str) -> Counter[int]:
-    """_counts of `key`, with each character as its code point and each pair of
-    characters as the 32-bit integer of their two code units (>= 65,536: no
-    plain character is U+0000)."""
-    not_plain, _ = _patterns()
-    data = memoryview(not_plain.sub(" ", key).encode(_UTF16))
+    """How often each plain character and pair of them occurs in `key` (the
+    others become spaces: a part with a space is no part), each character as
+    its code point and each pair as the 32-bit integer of their two code units
+    (>= 65,536: no plain character is U+0000)."""
+    data = memoryview(_not_plain().sub(" ", key).encode(_UTF16))
     n = len(data)
     counts = Counter(data.cast("H"))
     counts.update(data[: n - n % 4].cast("I"))  # the pairs that start at an even position
@@ -125,13 +107,6 @@ def text(key: str, title_key: str = "") -> str:
     occurrence, characters first."""
     length = max(len(key) + len(title_key), LENGTH) + OFFSET
     edges = [edge * length for edge in _EDGES]  # a count's bucket: how many of these it reaches
-    if title_key and title_key not in key:  # (an indexed title is part of its text: zxkb.textnorm.title_tokens)
-        weighted: dict[str, float] = dict(_counts(key))
-        for part, m in _counts(title_key).items():
-            weighted[part] = weighted.get(part, 0) + TITLE * m
-        return " ".join(
-            part + BUCKETS[bisect_right(edges, c)] for part, c in weighted.items() if c >= MIN_TF and " " not in part
-        )
     counts: Mapping[int, float] = _code_counts(key)
     if title_key:
         weights = dict(counts)
@@ -139,14 +114,15 @@ def text(key: str, title_key: str = "") -> str:
             weights[code] = weights.get(code, 0) + TITLE * m
         counts = weights
     chars: list[str] = []
-    pairs: list[tuple[int, str]] = []  # (first position, pair)
+    pairs: list[tuple[int, str]] = []  # (first position in the text, then in the title; pair)
     for code, c in counts.items():
         if c >= MIN_TF and (found := _part(code)) is not None:
             token = found + BUCKETS[bisect_right(edges, c)]
             if code < 0x10000:
                 chars.append(token)
             else:
-                pairs.append((key.find(found), token))
+                at = key.find(found)
+                pairs.append((at if at >= 0 else len(key) + title_key.find(found), token))
     pairs.sort()
     return " ".join([*chars, *(token for _, token in pairs)])
 
